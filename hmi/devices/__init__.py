@@ -1,0 +1,1 @@
+"""hmi.devices layer (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""hmi.services layer (see docs/architecture.md)."""

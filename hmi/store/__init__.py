@@ -1,0 +1,1 @@
+"""hmi.store layer (see docs/architecture.md)."""

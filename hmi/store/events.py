@@ -1,0 +1,56 @@
+"""Appending events with a gap-free per-station sequence number."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlalchemy import Integer, String, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from hmi.store.base import Base, EventMixin
+
+E = TypeVar("E", bound=EventMixin)
+
+
+class StationSequence(Base):
+    """The last sequence number a station handed out (one row per station).
+
+    The counter is bumped inside the same transaction as the event it numbers,
+    so a rolled-back event leaves no gap and a committed one is never reused.
+    """
+
+    __tablename__ = "station_sequence"
+
+    station_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def next_seq(session: Session, station_id: str) -> int:
+    """Reserve the next sequence number for ``station_id`` in this transaction."""
+    result = session.execute(
+        update(StationSequence)
+        .where(StationSequence.station_id == station_id)
+        .values(last_seq=StationSequence.last_seq + 1)
+        .returning(StationSequence.last_seq)
+    ).scalar_one_or_none()
+    if result is None:
+        session.add(StationSequence(station_id=station_id, last_seq=1))
+        session.flush()
+        return 1
+    return int(result)
+
+
+def append_event(session: Session, event: E) -> E:
+    """Number ``event`` for its station and add it to the session."""
+    if not event.station_id:
+        raise ValueError(f"{type(event).__name__} needs a station_id")
+    event.seq = next_seq(session, event.station_id)
+    session.add(event)
+    return event
+
+
+def last_event(session: Session, model: type[E], station_id: str) -> E | None:
+    """The newest event of ``model`` recorded by ``station_id``."""
+    return session.scalars(
+        select(model).where(model.station_id == station_id).order_by(model.seq.desc()).limit(1)
+    ).first()

@@ -1,0 +1,1 @@
+"""hmi.views layer (see docs/architecture.md)."""

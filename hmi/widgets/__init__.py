@@ -1,0 +1,1 @@
+"""hmi.widgets layer (see docs/architecture.md)."""
