@@ -1,0 +1,293 @@
+"""Composition root: the only module that knows every layer.
+
+Start-up is ordered for a fast first paint:
+
+1. (cli) the station file is validated; a ``sim://`` machine's simulator
+   process is spawned at once so it boots while Qt starts;
+2. Qt, the theme and the login screen are shown (target: painted ≤1 s);
+3. after the first paint, on the event loop: the store is opened and migrated
+   and master data imported (on the database worker thread), and the device
+   stack (asyncua) is imported and connected (target: first live value ≤3 s).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from hmi.config import StationConfig, resources_dir
+from hmi.services.production import ProductionMonitor
+from hmi.services.session import StationSession
+from hmi.services.worker import DbWorker
+from hmi.views.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+class StartupTrace:
+    """Milestones of start-up, in seconds since the process was launched."""
+
+    def __init__(self, launched_at: float, echo: bool) -> None:
+        self.launched_at = launched_at
+        self.echo = echo
+        self.marks: dict[str, float] = {}
+
+    def mark(self, name: str) -> None:
+        if name in self.marks:
+            return
+        self.marks[name] = time.time() - self.launched_at
+        log.info("start-up: %s after %.3f s", name, self.marks[name])
+        if self.echo:
+            print(f"STARTUP {name} {self.marks[name]:.3f}", file=sys.stderr, flush=True)
+
+
+class _FirstPaint(QObject):
+    """Calls back once, right after the watched widget has painted."""
+
+    def __init__(self, widget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._cb = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self._cb)
+        return False
+
+
+def _load_theme(app: QApplication) -> None:
+    qss = resources_dir() / "theme" / "isa101.qss"
+    app.setStyleSheet(qss.read_text(encoding="utf-8"))
+
+
+def _install_translator(app: QApplication, language: str) -> None:
+    qm = resources_dir() / "i18n" / f"hmi_{language}.qm"
+    if qm.exists():
+        tr = QTranslator(app)
+        if tr.load(str(qm)):
+            app.installTranslator(tr)
+
+
+class Station:
+    """Everything a running station holds, wired together."""
+
+    def __init__(self, cfg: StationConfig, data_dir: Path, *, kiosk: bool,
+                 trace: StartupTrace, simulator: Any = None) -> None:
+        self.cfg = cfg
+        self.data_dir = data_dir
+        self.trace = trace
+        self.simulator = simulator
+        self.worker = DbWorker()
+        self.session = StationSession(self.worker)
+        self.recorder: Any = None
+        self.monitor = ProductionMonitor(cfg, sink=self._record)
+        self.window = MainWindow(cfg, self.session, self.monitor, kiosk=kiosk)
+        self.driver: Any = None
+        self.store_ready = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+        self.monitor.sig_snapshot_changed.connect(self._watch_first_value)
+
+    # -- facts to the store ----------------------------------------------------
+    def _record(self, kind: str, fields: dict[str, Any]) -> None:
+        if self.recorder is None:
+            log.warning("store not open yet; %s not recorded", kind)
+            return
+        self.worker.submit(self.recorder.record, kind, fields,
+                           on_error=lambda exc: self.report_error(
+                               QCoreApplication.translate(
+                                   "app", "Could not save machine data: %1. Tell maintenance.")
+                               .replace("%1", str(exc)), exc))
+
+    def _watch_first_value(self, snap) -> None:
+        if snap.has_live_data:
+            self.trace.mark("first_live_value")
+            self.monitor.sig_snapshot_changed.disconnect(self._watch_first_value)
+
+    # -- errors ----------------------------------------------------------------
+    def report_error(self, text: str, exc: BaseException | None = None) -> None:
+        if exc is not None:
+            log.error("%s", text, exc_info=exc)
+        else:
+            log.error("%s", text)
+        self.window.show_error(text)
+
+    # -- start-up after the first paint ----------------------------------------------
+    def start_background(self) -> None:
+        self._tasks.append(asyncio.ensure_future(self._open_store()))
+        self._tasks.append(asyncio.ensure_future(self._connect_machine()))
+
+    async def _open_store(self) -> None:
+        try:
+            await self.worker.run(self._open_store_sync)
+        except Exception as exc:  # noqa: BLE001 - shown to the person, station keeps running
+            self.report_error(QCoreApplication.translate(
+                "app", "The station database could not be opened: %1. Logins and recording "
+                "are unavailable; call maintenance.").replace("%1", str(exc)), exc)
+            return
+        self.trace.mark("store_ready")
+        self.store_ready.set()
+
+    def _open_store_sync(self) -> None:
+        from hmi.services.audit import AuditWriter
+        from hmi.services.auth import AuthService
+        from hmi.services.masterdata import import_file
+        from hmi.services.recorder import ProductionRecorder
+        from hmi.store.engine import open_store
+
+        url = self.cfg.local_db_url(self.data_dir)
+        self.engine, self.session_factory = open_store(url)
+        for name in self.cfg.database.masterdata:
+            path = self.cfg.resolve_path(name, self.data_dir)
+            import_file(self.session_factory, path, station_id=self.cfg.station.id)
+        sec = self.cfg.security
+        audit = AuditWriter(self.cfg.station.id)
+        auth = AuthService(self.session_factory, self.cfg.station.id, audit=audit,
+                           max_failures=sec.max_pin_failures,
+                           window=dt.timedelta(minutes=sec.failure_window_min),
+                           lockout=dt.timedelta(minutes=sec.lockout_min))
+        recorder = ProductionRecorder(self.session_factory, self.cfg.station.id)
+        good, scrap = recorder.baseline()
+        # Hand over on the GUI thread's terms: these are plain attribute sets.
+        self.monitor.restore_baseline(good, scrap)
+        self.recorder = recorder
+        self.session.attach(auth)
+
+    async def _connect_machine(self) -> None:
+        from hmi.devices.base import DeviceError, Tag, open_driver
+
+        m = self.cfg.machine
+        try:
+            url = m.url
+            if m.scheme == "sim":
+                url = await self.simulator.wait_ready()
+            tags = [Tag(name=t.name, address=t.address, datatype=t.datatype, unit=t.unit,
+                        sampling_ms=t.sampling_ms, deadband=t.deadband, access=t.access)
+                    for t in m.tags]
+            self.driver = open_driver(url, tags, on_value=self.monitor.on_tag_value,
+                                      on_state=self.monitor.on_connection_state,
+                                      wait_connected=False)
+            await self.driver.__aenter__()
+            self.trace.mark("driver_started")
+        except DeviceError as exc:
+            self.report_error(exc.operator_message, exc)
+        except Exception as exc:  # noqa: BLE001
+            self.report_error(QCoreApplication.translate(
+                "app", "The machine connection could not be started: %1").replace("%1", str(exc)),
+                exc)
+
+    async def aclose(self) -> None:
+        for t in self._tasks:
+            t.cancel()
+        if self.driver is not None:
+            try:
+                await self.driver.__aexit__(None, None, None)
+            except Exception:  # noqa: BLE001
+                log.exception("closing the machine driver failed")
+        if self.simulator is not None:
+            await self.simulator.stop()
+        self.worker.shutdown()
+
+
+def _install_error_hooks(station: Station, loop: asyncio.AbstractEventLoop) -> None:
+    def excepthook(exc_type, exc, tb):
+        log.error("unhandled error", exc_info=(exc_type, exc, tb))
+        station.window.show_error(QCoreApplication.translate(
+            "app", "Something went wrong: %1. The station keeps running; if it happens "
+            "again, tell maintenance.").replace("%1", f"{exc_type.__name__}: {exc}"))
+
+    def loop_handler(loop, context):
+        exc = context.get("exception")
+        msg = context.get("message", "")
+        if exc is not None:
+            excepthook(type(exc), exc, exc.__traceback__)
+        else:
+            log.error("event loop: %s", msg)
+
+    sys.excepthook = excepthook
+    loop.set_exception_handler(loop_handler)
+
+
+async def _screenshot_when_live(station: Station, path: Path, timeout_s: float) -> int:
+    """Wait for live data that has changed at least once, grab the window, write ``path``."""
+    deadline = time.monotonic() + timeout_s
+    first_good: int | None = None
+    while time.monotonic() < deadline:
+        snap = station.monitor.snapshot
+        if snap.has_live_data:
+            gc = snap.values["good_count"].value
+            if first_good is None:
+                first_good = gc
+            elif gc != first_good:
+                break
+        await asyncio.sleep(0.1)
+    else:
+        snap = station.monitor.snapshot
+        why = snap.last_error or f"connection is {snap.connection}"
+        print(f"hmi: no changing live machine data within {timeout_s:.0f} s ({why}); "
+              "no screenshot written", file=sys.stderr)
+        return 2
+    await asyncio.sleep(1.2)  # let the throttled views repaint the latest values
+    pixmap = station.window.grab()
+    if not pixmap.save(str(path), "PNG"):
+        print(f"hmi: could not write {path}", file=sys.stderr)
+        return 3
+    print(f"hmi: screenshot written to {path}")
+    return 0
+
+
+def run(cfg: StationConfig, *, data_dir: Path, kiosk: bool = False,
+        screenshot: Path | None = None, screenshot_timeout: float = 30.0,
+        launched_at: float | None = None, trace: bool = False,
+        simulator: Any = None) -> int:
+    """Start the station GUI; returns the process exit code."""
+    import qasync
+
+    tracer = StartupTrace(launched_at or time.time(), trace)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("openmes-station")
+    _load_theme(app)
+    _install_translator(app, cfg.ui.language)
+    result: dict[str, int] = {"code": 0}
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        station = Station(cfg, data_dir, kiosk=kiosk, trace=tracer, simulator=simulator)
+        _install_error_hooks(station, loop)
+        closed = asyncio.Event()
+        app.aboutToQuit.connect(closed.set)
+        app.lastWindowClosed.connect(closed.set)
+
+        def painted() -> None:
+            tracer.mark("login_painted")
+            station.start_background()
+
+        _FirstPaint(station.window.login_view, painted)
+        if kiosk or cfg.ui.kiosk:
+            station.window.enter_kiosk()
+        else:
+            station.window.show()
+        try:
+            if screenshot is not None:
+                result["code"] = await _screenshot_when_live(station, screenshot, screenshot_timeout)
+            else:
+                await closed.wait()
+        finally:
+            await station.aclose()
+
+    try:
+        qasync.run(main())
+    except Exception:  # noqa: BLE001
+        traceback.print_exc()
+        return 1
+    return result["code"]

@@ -1,0 +1,291 @@
+"""The station file: typed, validated once at start.
+
+A station is described by one TOML file (see ``resources/stations/*.toml`` for
+commented examples and docs/configuration.md for every key). :func:`load`
+parses and validates it completely before anything else starts; an invalid
+file raises :class:`ConfigError` whose message names the file, the key and the
+reason for every problem found, so the app never starts half-configured.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import zoneinfo
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+DATATYPES = ("bool", "int16", "uint16", "int32", "uint32", "float32", "float64", "string")
+MACHINE_SCHEMES = ("opc.tcp", "modbus+tcp", "modbus+rtu", "sim")
+MACHINE_STATES = (
+    "running",
+    "idle",
+    "starved",
+    "blocked",
+    "changeover",
+    "faulted",
+    "stopped",
+)
+#: Logical tags every station needs for live production.
+REQUIRED_TAGS = ("state", "good_count", "scrap_count")
+
+Ident = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$"),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StationSection(_Strict):
+    """Where the station sits in the ISA-95 equipment hierarchy."""
+
+    site: Ident
+    area: Ident
+    line: Ident
+    id: Ident
+    name: str = Field(min_length=1, max_length=80)
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(v)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as 'Europe/Berlin')") from None
+        return v
+
+
+class TagConfig(_Strict):
+    """One machine signal: logical name → device address."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+    address: str = Field(min_length=1)
+    datatype: Literal[DATATYPES] = "float64"  # type: ignore[valid-type]
+    unit: str = ""
+    label: str = ""
+    sampling_ms: int = Field(default=100, ge=10, le=60_000)
+    deadband: float = Field(default=0.0, ge=0.0)
+    access: Literal["r", "rw"] = "r"
+    # Shown on the live screen as a process value (with a trend).
+    process_value: bool = False
+    low_limit: float | None = None
+    high_limit: float | None = None
+
+    @model_validator(mode="after")
+    def _limits_ordered(self) -> TagConfig:
+        if self.low_limit is not None and self.high_limit is not None and self.low_limit >= self.high_limit:
+            raise ValueError(f"low_limit ({self.low_limit}) must be below high_limit ({self.high_limit})")
+        return self
+
+
+class MachineSection(_Strict):
+    """How the station reaches its machine."""
+
+    url: str
+    # Simulator options (sim:// only).
+    seed: int = 1
+    speed: float = Field(default=1.0, gt=0, le=1000)
+    cycle_time_s: float = Field(default=1.5, gt=0)
+    # Raw state code → machine state (defaults match the built-in simulator).
+    state_codes: dict[str, Literal[MACHINE_STATES]] = Field(  # type: ignore[valid-type]
+        default_factory=lambda: {str(i + 1): s for i, s in enumerate(MACHINE_STATES)}
+    )
+    counter_bits: Literal[16, 32] = 32
+    tags: list[TagConfig] = Field(min_length=1)
+
+    @field_validator("url")
+    @classmethod
+    def _scheme(cls, v: str) -> str:
+        scheme = urlsplit(v).scheme
+        if scheme not in MACHINE_SCHEMES:
+            raise ValueError(
+                f"unsupported address {v!r}: the scheme must be one of "
+                + ", ".join(f"{s}://" for s in MACHINE_SCHEMES)
+            )
+        if scheme != "sim" and not urlsplit(v).hostname and scheme != "modbus+rtu":
+            raise ValueError(f"{v!r} has no host name")
+        return v
+
+    @field_validator("state_codes")
+    @classmethod
+    def _codes_are_ints(cls, v: dict[str, str]) -> dict[str, str]:
+        for key in v:
+            if not re.fullmatch(r"-?\d+", key):
+                raise ValueError(f"state code {key!r} is not an integer")
+        return v
+
+    @model_validator(mode="after")
+    def _tags_complete(self) -> MachineSection:
+        names = [t.name for t in self.tags]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"tag names must be unique; repeated: {', '.join(dupes)}")
+        missing = [n for n in REQUIRED_TAGS if n not in names]
+        if missing:
+            raise ValueError(
+                "the tag map needs the logical tags " + ", ".join(REQUIRED_TAGS)
+                + "; missing: " + ", ".join(missing)
+            )
+        return self
+
+    @property
+    def scheme(self) -> str:
+        return urlsplit(self.url).scheme
+
+    def state_name(self, code: object) -> str | None:
+        try:
+            return self.state_codes.get(str(int(code)))  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            return None
+
+
+class DatabaseSection(_Strict):
+    # Path of the station's own SQLite database (its system of record).
+    local: str = "{data_dir}/station.sqlite"
+    # Optional central PostgreSQL, e.g. postgresql+psycopg://mes@db/plant
+    central_url: str = ""
+    # Master-data files imported at start (idempotent: unchanged records stay).
+    masterdata: list[str] = Field(default_factory=list)
+
+    @field_validator("central_url")
+    @classmethod
+    def _pg(cls, v: str) -> str:
+        if v and not v.startswith(("postgresql://", "postgresql+psycopg://")):
+            raise ValueError("central_url must be a PostgreSQL URL (postgresql+psycopg://user@host/db)")
+        return v
+
+
+class ScannerSection(_Strict):
+    # Serial port of a scanner, e.g. /dev/ttyACM0; empty: keyboard-wedge only.
+    port: str = ""
+    baud: int = Field(default=9600, gt=0)
+    suffix: Literal["CR", "LF", "CRLF", "TAB", ""] = "CR"
+
+
+class UiSection(_Strict):
+    language: str = "en"
+    kiosk: bool = False
+    width: int = Field(default=1280, ge=800)
+    height: int = Field(default=800, ge=480)
+    # Log the person out after this many seconds without a touch (0 = never).
+    idle_logout_s: int = Field(default=300, ge=0)
+    # Repaint rate cap for live values and charts.
+    max_fps: int = Field(default=10, ge=1, le=60)
+
+
+class SecuritySection(_Strict):
+    max_pin_failures: int = Field(default=5, ge=1, le=20)
+    failure_window_min: int = Field(default=10, ge=1)
+    lockout_min: int = Field(default=5, ge=1)
+
+
+class StationConfig(_Strict):
+    station: StationSection
+    machine: MachineSection
+    database: DatabaseSection = DatabaseSection()
+    scanner: ScannerSection = ScannerSection()
+    ui: UiSection = UiSection()
+    security: SecuritySection = SecuritySection()
+
+    # Set by load(): where the file was, for resolving relative paths.
+    source: Path | None = Field(default=None, exclude=True)
+
+    def tag(self, name: str) -> TagConfig | None:
+        return next((t for t in self.machine.tags if t.name == name), None)
+
+    def process_tags(self) -> list[TagConfig]:
+        return [t for t in self.machine.tags if t.process_value]
+
+    def resolve_path(self, value: str, data_dir: Path) -> Path:
+        """Expand ``{data_dir}`` and ``~``; relative paths are relative to the file."""
+        p = Path(os.path.expanduser(value.replace("{data_dir}", str(data_dir))))
+        if not p.is_absolute() and self.source is not None:
+            p = self.source.parent / p
+        return p
+
+    def local_db_url(self, data_dir: Path) -> str:
+        return "sqlite:///" + str(self.resolve_path(self.database.local, data_dir))
+
+
+class ConfigError(Exception):
+    """The station file cannot be used; ``errors`` lists every problem."""
+
+    def __init__(self, path: Path, errors: list[str]):
+        self.path = path
+        self.errors = errors
+        super().__init__("\n".join(f"{path}: {e}" for e in errors))
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("function-after", "function-before", "literal"):  # pydantic internals
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _message(err: dict[str, Any]) -> str:
+    msg = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix):]
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key (check the spelling; see docs/configuration.md)"
+    elif err["type"] == "missing":
+        msg = "required key is missing"
+    return msg
+
+
+def parse(text: str, path: Path) -> StationConfig:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
+    try:
+        cfg = StationConfig.model_validate(data)
+    except ValidationError as exc:
+        errors = []
+        for err in exc.errors():
+            loc = _loc(err["loc"])
+            errors.append(f"{loc}: {_message(err)}")
+        raise ConfigError(path, errors) from None
+    return cfg.model_copy(update={"source": path.resolve()})
+
+
+def load(path: str | Path) -> StationConfig:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, ["file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, [f"cannot be read: {exc}"]) from None
+    return parse(text, path)
+
+
+def resources_dir() -> Path:
+    return Path(__file__).resolve().parents[1] / "resources"
+
+
+def demo_config_path() -> Path:
+    return resources_dir() / "stations" / "demo.toml"

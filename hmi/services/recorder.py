@@ -1,0 +1,52 @@
+"""Writes machine facts (state changes, part counts) as events to the station store."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from hmi.store.events import append_event
+from hmi.store.models import MachineStateEvent, ProductionCountEvent
+
+log = logging.getLogger(__name__)
+
+
+class ProductionRecorder:
+    """Runs on the database worker thread (see :class:`~hmi.services.worker.DbWorker`)."""
+
+    def __init__(self, session_factory: sessionmaker[Session], station_id: str) -> None:
+        self._sf = session_factory
+        self._station = station_id
+
+    def record(self, kind: str, fields: dict[str, Any]) -> None:
+        with self._sf.begin() as s:
+            if kind == "machine_state":
+                append_event(s, MachineStateEvent(
+                    station_id=self._station, equipment_code=self._station,
+                    state_code=fields["state_code"], state_name=fields["state"],
+                    fault_code=fields.get("fault_code"), source_ts=fields["source_ts"]))
+            elif kind == "production_count":
+                good = fields["kind"] == "good"
+                append_event(s, ProductionCountEvent(
+                    station_id=self._station, equipment_code=self._station,
+                    counter=fields["kind"],
+                    good_increment=fields["increment"] if good else 0,
+                    scrap_increment=0 if good else fields["increment"],
+                    raw_counter=fields["raw"], source_ts=fields["source_ts"]))
+            else:
+                raise ValueError(f"unknown fact kind {kind!r}")
+
+    def baseline(self) -> tuple[int | None, int | None]:
+        """The last raw good and scrap counter values recorded (for restarts)."""
+        out: list[int | None] = []
+        with self._sf() as s:
+            for counter in ("good", "scrap"):
+                out.append(s.scalars(
+                    select(ProductionCountEvent.raw_counter)
+                    .where(ProductionCountEvent.station_id == self._station,
+                           ProductionCountEvent.counter == counter)
+                    .order_by(ProductionCountEvent.seq.desc()).limit(1)).first())
+        return out[0], out[1]

@@ -1,0 +1,185 @@
+"""Login screen: badge + PIN on an on-screen keypad, and the machine at a glance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hmi.services.production import MachineSnapshot
+from hmi.services.session import StationSession
+from hmi.views import presenters
+from hmi.widgets.keypad import Keypad
+from hmi.widgets.style import set_props
+from hmi.widgets.tiles import ValueTile
+
+
+class LoginView(QWidget):
+    def __init__(self, session: StationSession, timezone: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen")
+        self._session = session
+        self._tz = zoneinfo.ZoneInfo(timezone)
+        self._snapshot: MachineSnapshot | None = None
+
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(24, 20, 24, 20)
+        outer.setSpacing(24)
+
+        # -- credentials ------------------------------------------------
+        form_box = QVBoxLayout()
+        title = QLabel(self.tr("Log in"), self)
+        title.setObjectName("screenTitle")
+        hint = QLabel(self.tr("Scan or type your badge number, then your PIN."), self)
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        grid = QGridLayout()
+        grid.setVerticalSpacing(14)
+        self.badge = QLineEdit(self)
+        self.badge.setObjectName("badgeField")
+        self.badge.setMaxLength(16)
+        self.badge.setPlaceholderText(self.tr("Badge"))
+        self.pin = QLineEdit(self)
+        self.pin.setObjectName("pinField")
+        self.pin.setMaxLength(8)
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText(self.tr("PIN"))
+        grid.addWidget(QLabel(self.tr("Badge"), self), 0, 0)
+        grid.addWidget(self.badge, 0, 1)
+        grid.addWidget(QLabel(self.tr("PIN"), self), 1, 0)
+        grid.addWidget(self.pin, 1, 1)
+        self.message = QLabel("", self)
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setMinimumHeight(90)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.login_button = QPushButton(self.tr("Log in"), self)
+        self.login_button.setProperty("primary", True)
+        self.clear_button = QPushButton(self.tr("Clear"), self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.login_button, 2)
+        form_box.addWidget(title)
+        form_box.addWidget(hint)
+        form_box.addSpacing(8)
+        form_box.addLayout(grid)
+        form_box.addWidget(self.message)
+        form_box.addStretch(1)
+        form_box.addLayout(buttons)
+
+        self.keypad = Keypad(self)
+        self.keypad.setFixedWidth(360)
+
+        # -- machine at a glance -------------------------------------------
+        panel = QFrame(self)
+        panel.setObjectName("panel")
+        pl = QVBoxLayout(panel)
+        pl.setContentsMargins(12, 12, 12, 12)
+        ptitle = QLabel(self.tr("Machine now"), panel)
+        ptitle.setObjectName("screenTitle")
+        self.state_tile = ValueTile(self.tr("State"), parent=panel)
+        self.good_tile = ValueTile(self.tr("Good"), self.tr("parts"), parent=panel)
+        self.scrap_tile = ValueTile(self.tr("Scrap"), self.tr("parts"), parent=panel)
+        pl.addWidget(ptitle)
+        pl.addWidget(self.state_tile)
+        pl.addWidget(self.good_tile)
+        pl.addWidget(self.scrap_tile)
+        pl.addStretch(1)
+
+        outer.addLayout(form_box, 4)
+        outer.addWidget(self.keypad)
+        outer.addWidget(panel, 3)
+
+        self.keypad.set_target(self.badge)
+        for field in (self.badge, self.pin):
+            field.installEventFilter(self)
+        self.badge.returnPressed.connect(self._enter)
+        self.pin.returnPressed.connect(self._enter)
+        self.keypad.sig_enter_pressed.connect(self._enter)
+        self.login_button.clicked.connect(self.submit)
+        self.clear_button.clicked.connect(self.reset)
+        session.sig_login_failed.connect(self._on_failed)
+        session.sig_user_logged_in.connect(lambda _actor: self.reset())
+
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._render)
+        self._tick.start(1000)
+        self.show_message(self.tr("Enter your badge number."), "ok")
+
+    # -- input ----------------------------------------------------------
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.FocusIn and obj in (self.badge, self.pin):
+            self.keypad.set_target(obj)  # type: ignore[arg-type]
+        return super().eventFilter(obj, event)
+
+    def _enter(self) -> None:
+        if self.badge.text() and not self.pin.text():
+            self.pin.setFocus()
+            self.keypad.set_target(self.pin)
+            self.show_message(self.tr("Now enter your PIN."), "ok")
+            return
+        self.submit()
+
+    def submit(self) -> None:
+        badge, pin = self.badge.text().strip(), self.pin.text()
+        if not badge:
+            self.show_message(self.tr("Enter your badge number first."), "warning")
+            self.badge.setFocus()
+            return
+        if not pin:
+            self.show_message(self.tr("Enter your PIN."), "warning")
+            self.pin.setFocus()
+            return
+        self.login_button.setEnabled(False)
+        self.show_message(self.tr("Checking…"), "ok")
+        self._session.login(badge, pin)
+
+    def _on_failed(self, message: str) -> None:
+        self.login_button.setEnabled(True)
+        self.pin.clear()
+        self.pin.setFocus()
+        self.keypad.set_target(self.pin)
+        self.show_message(message, "alarm")
+
+    def reset(self) -> None:
+        self.badge.clear()
+        self.pin.clear()
+        self.login_button.setEnabled(True)
+        self.badge.setFocus()
+        self.keypad.set_target(self.badge)
+        self.show_message(self.tr("Enter your badge number."), "ok")
+
+    def show_message(self, text: str, severity: str) -> None:
+        self.message.setText(text)
+        set_props(self.message, severity=severity)
+
+    # -- machine panel ------------------------------------------------------
+    def show_snapshot(self, snap: MachineSnapshot) -> None:
+        self._snapshot = snap
+        self._render()
+
+    def _render(self) -> None:
+        snap = self._snapshot
+        if snap is None:
+            self.state_tile.show_value(presenters.tr("NO DATA"), severity="unknown", stale=True,
+                                       note=presenters.tr("Connecting to machine…"))
+            return
+        now = dt.datetime.now(dt.UTC)
+        for tile, shown in (
+            (self.state_tile, presenters.machine_state(snap, now, self._tz)),
+            (self.good_tile, presenters.count(snap, "good", self._tz)),
+            (self.scrap_tile, presenters.count(snap, "scrap", self._tz)),
+        ):
+            tile.show_value(shown.text, severity=shown.severity, stale=shown.stale, note=shown.note)

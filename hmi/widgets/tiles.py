@@ -1,0 +1,51 @@
+"""Value tiles: a title, a big value, its unit, and a note that says when it is not current."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from hmi.widgets.style import set_props
+
+
+class ValueTile(QFrame):
+    """A big-number tile. It never lies: a stale value is greyed, dashed and labelled."""
+
+    def __init__(self, title: str, unit: str = "", *, large: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tile")
+        if large:
+            self.setProperty("size", "large")
+        self.setMinimumHeight(120)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(14, 8, 14, 8)
+        lay.setSpacing(0)
+        self.title = QLabel(title, self)
+        self.title.setObjectName("tileTitle")
+        row = QHBoxLayout()
+        self.value = QLabel("—", self)
+        self.value.setObjectName("tileValue")
+        self.unit = QLabel(unit, self)
+        self.unit.setObjectName("tileUnit")
+        self.unit.setAlignment(Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
+        row.addWidget(self.value)
+        row.addWidget(self.unit, 1)
+        self.note = QLabel("", self)
+        self.note.setObjectName("tileNote")
+        lay.addWidget(self.title)
+        lay.addLayout(row)
+        lay.addWidget(self.note)
+        set_props(self, severity="normal", quality="good")
+
+    def show_value(self, text: str, *, severity: str = "normal", stale: bool = False,
+                   note: str = "") -> None:
+        if self.value.text() != text:
+            self.value.setText(text)
+        if self.note.text() != note:
+            self.note.setText(note)
+        set_props(self, severity=severity, quality="stale" if stale else "good")
+
+    @property
+    def is_stale(self) -> bool:
+        return self.property("quality") == "stale"
