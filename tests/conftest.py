@@ -13,4 +13,5 @@ os.environ.setdefault("HMI_NO_USER_CONFIG", "1")
 pytest_plugins = [
     "tests.fixtures.postgres",
     "tests.fixtures.simulator",
+    "tests.fixtures.station",
 ]
