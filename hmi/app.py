@@ -271,6 +271,7 @@ def run(cfg: StationConfig, *, data_dir: Path, kiosk: bool = False,
         def painted() -> None:
             tracer.mark("login_painted")
             station.start_background()
+            station.window.build_screens()
 
         _FirstPaint(station.window.login_view, painted)
         if kiosk or cfg.ui.kiosk:

@@ -157,9 +157,9 @@ class ProductionMonitor(QObject):
                         how=how, source_ts=tv.source_ts)
         return {kind: getattr(self.snapshot, kind) + inc}
 
-    def _emit_fact(self, kind: str, **fields: Any) -> None:
+    def _emit_fact(self, fact: str, **fields: Any) -> None:
         if self._sink is not None:
-            self._sink(kind, fields)
+            self._sink(fact, fields)
 
     def _publish(self, snap: MachineSnapshot) -> None:
         if snap != self.snapshot:

@@ -36,20 +36,22 @@ class LiveView(QWidget):
         self.scrap_tile = ValueTile(self.tr("Scrap"), self.tr("parts"), large=True, parent=self)
         cycle = cfg.tag("cycle_time")
         self.cycle_tile = ValueTile(self.tr("Last cycle"), cycle.unit if cycle else "s", parent=self)
-        grid.addWidget(self.state_tile, 0, 0)
-        grid.addWidget(self.good_tile, 0, 1)
-        grid.addWidget(self.scrap_tile, 0, 2)
-        grid.addWidget(self.cycle_tile, 0, 3)
+        grid.addWidget(self.state_tile, 0, 0, 1, 2)
+        grid.addWidget(self.good_tile, 0, 2)
+        grid.addWidget(self.scrap_tile, 0, 3)
+        grid.addWidget(self.cycle_tile, 1, 0)
         self.pv_tiles: dict[str, ValueTile] = {}
-        for i, tag in enumerate(cfg.process_tags()[:4]):
+        for i, tag in enumerate(cfg.process_tags()[:3]):
             tile = ValueTile(tag.label or tag.name, tag.unit, parent=self)
             self.pv_tiles[tag.name] = tile
-            grid.addWidget(tile, 1, i)
+            grid.addWidget(tile, 1, i + 1)
+        for col in range(4):
+            grid.setColumnStretch(col, 1)
         lay.addLayout(grid)
 
         self.trend = LiveTrend(window_s=300, max_fps=cfg.ui.max_fps, parent=self)
         self.trend.setMinimumHeight(220)
-        for tag in cfg.process_tags()[:4]:
+        for tag in cfg.process_tags()[:3]:
             unit = f" [{tag.unit}]" if tag.unit else ""
             self.trend.add_curve(tag.name, f"{tag.label or tag.name}{unit}")
         lay.addWidget(self.trend, 1)

@@ -92,17 +92,24 @@ class MainWindow(QMainWindow):
         layout.addWidget(btn)
 
     # -- screens ------------------------------------------------------------
+    def build_screens(self) -> None:
+        """Build the screens behind the login; called after the first paint.
+
+        pyqtgraph is not needed to paint the login screen, so it is imported
+        here; the live trend then collects samples while nobody is logged in.
+        """
+        if self.live_view is None:
+            self.live_view = LiveView(self._cfg, self._monitor, self.stack)
+            self.stack.addWidget(self.live_view)
+
     def show_screen(self, key: str) -> None:
         if key == "live":
-            if self.live_view is None:
-                # Built on first use: pyqtgraph is not needed for the login screen.
-                self.live_view = LiveView(self._cfg, self._monitor, self.stack)
-                self.stack.addWidget(self.live_view)
+            self.build_screens()
             self.stack.setCurrentWidget(self.live_view)
         self.nav_buttons[key].setChecked(True)
 
     def _on_login(self, actor) -> None:
-        self.header.set_user(f"{actor.name} · {', '.join(actor.roles)}")
+        self.header.set_user(actor.name)
         self.nav.show()
         self.show_screen("live")
         if self._cfg.ui.idle_logout_s:
@@ -120,8 +127,9 @@ class MainWindow(QMainWindow):
                     "%1", str(max(1, self._cfg.ui.idle_logout_s // 60))), "warning")
 
     def show_snapshot(self, snap: MachineSnapshot) -> None:
-        shown = presenters.machine_state(snap, snap.state_since or _now(), self.login_view._tz)
-        self.header.set_machine_state(shown.text, shown.severity)
+        shown = presenters.machine_state(snap, _now(), self.login_view._tz)
+        # The pill has no room for a note: a value that is not current shows purple.
+        self.header.set_machine_state(shown.text, "unknown" if shown.stale else shown.severity)
         self.header.set_link(*presenters.link_text(snap))
         self.login_view.show_snapshot(snap)
 

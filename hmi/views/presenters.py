@@ -44,7 +44,7 @@ def link_text(snap: MachineSnapshot) -> tuple[str, str]:
     if snap.connected:
         return tr("Machine link OK"), "normal"
     if snap.connection in ("reconnecting", "connecting") and snap.values:
-        return tr("Machine link lost – reconnecting"), "alarm"
+        return tr("Link lost – reconnecting"), "alarm"
     if snap.connection == "connecting" or not snap.values:
         return tr("Connecting to machine…"), "warning"
     return tr("Machine link down"), "alarm"
@@ -64,13 +64,13 @@ def stale_note(snap: MachineSnapshot, tag: str, tz: dt.tzinfo) -> str:
         return tr("no value received yet")
     when = v.source_ts.astimezone(tz).strftime("%H:%M:%S")
     if not snap.connected:
-        return tr("STALE – link down, last value at %1").replace("%1", when)
-    return tr("STALE – bad quality (%1) at %2").replace("%1", v.quality).replace("%2", when)
+        return tr("STALE · value of %1").replace("%1", when)
+    return tr("STALE · %1 · %2").replace("%1", v.quality.upper()).replace("%2", when)
 
 
 def machine_state(snap: MachineSnapshot, now: dt.datetime, tz: dt.tzinfo) -> Shown:
     if snap.state is None:
-        return Shown(tr("NO DATA"), "unknown", True, stale_note(snap, "state", tz))
+        return Shown(tr("NO DATA"), "normal", True, stale_note(snap, "state", tz))
     current = snap.is_current("state")
     since = ""
     if snap.state_since is not None:
@@ -79,7 +79,7 @@ def machine_state(snap: MachineSnapshot, now: dt.datetime, tz: dt.tzinfo) -> Sho
     if snap.state == "faulted" and snap.fault_code:
         text = f"{text} {snap.fault_code}"
     if not current:
-        return Shown(text, "unknown", True, stale_note(snap, "state", tz))
+        return Shown(text, "normal", True, stale_note(snap, "state", tz))
     return Shown(text, STATE_SEVERITY.get(snap.state, "unknown"), False, since)
 
 

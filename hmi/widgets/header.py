@@ -27,6 +27,8 @@ class HeaderBar(QFrame):
         self.user.setObjectName("userLabel")
         self.clock = QLabel("", self)
         self.clock.setObjectName("clock")
+        self.user.setMaximumWidth(320)
+        self.station.setMaximumWidth(360)
         lay.addWidget(self.station)
         lay.addWidget(self.state)
         lay.addWidget(self.link)

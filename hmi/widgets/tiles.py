@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from hmi.widgets.style import set_props
+
+
+class ShrinkLabel(QLabel):
+    """A label that asks for its text's width but accepts less (tiles share the width)."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(0, super().minimumSizeHint().height())
 
 
 class ValueTile(QFrame):
@@ -21,17 +28,17 @@ class ValueTile(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(14, 8, 14, 8)
         lay.setSpacing(0)
-        self.title = QLabel(title, self)
+        self.title = ShrinkLabel(title, self)
         self.title.setObjectName("tileTitle")
         row = QHBoxLayout()
-        self.value = QLabel("—", self)
+        self.value = ShrinkLabel("—", self)
         self.value.setObjectName("tileValue")
         self.unit = QLabel(unit, self)
         self.unit.setObjectName("tileUnit")
         self.unit.setAlignment(Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
         row.addWidget(self.value)
         row.addWidget(self.unit, 1)
-        self.note = QLabel("", self)
+        self.note = ShrinkLabel("", self)
         self.note.setObjectName("tileNote")
         lay.addWidget(self.title)
         lay.addLayout(row)

@@ -12,6 +12,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
 PALETTE = ("#1a1a1a", "#2a6ebb", "#7a4a00", "#5b2470")
@@ -56,8 +57,13 @@ class LiveTrend(pg.PlotWidget):
         pi.setLabel("bottom", self.tr("seconds ago"))
         pi.getAxis("bottom").setPen("#3c3c3c")
         pi.getAxis("left").setPen("#3c3c3c")
-        pi.getAxis("bottom").setTextPen("#1a1a1a")
-        pi.getAxis("left").setTextPen("#1a1a1a")
+        font = QFont()
+        font.setPixelSize(16)
+        for side in ("bottom", "left"):
+            axis = pi.getAxis(side)
+            axis.setTextPen("#1a1a1a")
+            axis.setStyle(tickFont=font)
+        pi.getAxis("left").setWidth(64)
         self._legend = pi.addLegend(offset=(10, 10), labelTextColor="#1a1a1a", labelTextSize="12pt")
         self.setXRange(-window_s, 0, padding=0)
         self._timer = QTimer(self)
