@@ -2,8 +2,9 @@
 
 Start-up is ordered for a fast first paint:
 
-1. (cli) the station file is validated; a ``sim://`` machine's simulator
-   process is spawned at once so it boots while Qt starts;
+1. (cli) the station file is validated; as soon as the event loop runs, a
+   ``sim://`` machine's simulator process is spawned so it boots while the
+   window is built;
 2. Qt, the theme and the login screen are shown (target: painted ≤1 s);
 3. after the first paint, on the event loop: the store is opened and migrated
    and master data imported (on the database worker thread), and the device
@@ -83,15 +84,26 @@ class Station:
     """Everything a running station holds, wired together."""
 
     def __init__(self, cfg: StationConfig, data_dir: Path, *, kiosk: bool,
-                 trace: StartupTrace, simulator: Any = None) -> None:
+                 trace: StartupTrace) -> None:
         self.cfg = cfg
         self.data_dir = data_dir
         self.trace = trace
-        self.simulator = simulator
+        self.simulator: Any = None
+        self._sim_url: asyncio.Future[str] | None = None
+        if cfg.machine.scheme == "sim":
+            # Spawn first: the simulator (a real OPC UA server) boots while
+            # the window is built and painted.
+            from hmi.devices.sim.launcher import SimulatorProcess
+
+            self.simulator = SimulatorProcess()
+            self._sim_url = asyncio.ensure_future(self.simulator.start(
+                seed=cfg.machine.seed, speed=cfg.machine.speed,
+                cycle_time=cfg.machine.cycle_time_s))
         self.worker = DbWorker()
         self.session = StationSession(self.worker)
         self.recorder: Any = None
-        self.monitor = ProductionMonitor(cfg, sink=self._record)
+        # Counting waits for the baseline stored before the last shutdown.
+        self.monitor = ProductionMonitor(cfg, sink=self._record, baseline_known=False)
         self.window = MainWindow(cfg, self.session, self.monitor, kiosk=kiosk)
         self.driver: Any = None
         self.store_ready = asyncio.Event()
@@ -100,14 +112,18 @@ class Station:
 
     # -- facts to the store ----------------------------------------------------
     def _record(self, kind: str, fields: dict[str, Any]) -> None:
-        if self.recorder is None:
-            log.warning("store not open yet; %s not recorded", kind)
-            return
-        self.worker.submit(self.recorder.record, kind, fields,
+        # The worker runs tasks in order and opening the store was queued
+        # first, so a fact that arrives early waits for the store, not lost.
+        self.worker.submit(self._record_sync, kind, fields,
                            on_error=lambda exc: self.report_error(
                                QCoreApplication.translate(
                                    "app", "Could not save machine data: %1. Tell maintenance.")
                                .replace("%1", str(exc)), exc))
+
+    def _record_sync(self, kind: str, fields: dict[str, Any]) -> None:
+        if self.recorder is None:
+            raise RuntimeError("the station database is not open")
+        self.recorder.record(kind, fields)
 
     def _watch_first_value(self, snap) -> None:
         if snap.has_live_data:
@@ -129,12 +145,13 @@ class Station:
 
     async def _open_store(self) -> None:
         try:
-            await self.worker.run(self._open_store_sync)
+            good, scrap = await self.worker.run(self._open_store_sync)
         except Exception as exc:  # noqa: BLE001 - shown to the person, station keeps running
             self.report_error(QCoreApplication.translate(
                 "app", "The station database could not be opened: %1. Logins and recording "
                 "are unavailable; call maintenance.").replace("%1", str(exc)), exc)
             return
+        self.monitor.restore_baseline(good, scrap)  # back on the GUI thread
         self.trace.mark("store_ready")
         self.store_ready.set()
 
@@ -157,24 +174,19 @@ class Station:
                            window=dt.timedelta(minutes=sec.failure_window_min),
                            lockout=dt.timedelta(minutes=sec.lockout_min))
         recorder = ProductionRecorder(self.session_factory, self.cfg.station.id)
-        good, scrap = recorder.baseline()
-        # Hand over on the GUI thread's terms: these are plain attribute sets.
-        self.monitor.restore_baseline(good, scrap)
         self.recorder = recorder
         self.session.attach(auth)
+        return recorder.baseline()
 
     async def _connect_machine(self) -> None:
-        from hmi.devices.base import DeviceError, Tag, open_driver
+        from hmi.devices.base import DeviceError, open_driver
 
         m = self.cfg.machine
         try:
             url = m.url
             if m.scheme == "sim":
-                url = await self.simulator.wait_ready()
-            tags = [Tag(name=t.name, address=t.address, datatype=t.datatype, unit=t.unit,
-                        sampling_ms=t.sampling_ms, deadband=t.deadband, access=t.access)
-                    for t in m.tags]
-            self.driver = open_driver(url, tags, on_value=self.monitor.on_tag_value,
+                url = await self._sim_url
+            self.driver = open_driver(url, self.cfg.device_tags(), on_value=self.monitor.on_tag_value,
                                       on_state=self.monitor.on_connection_state,
                                       wait_connected=False)
             await self.driver.__aenter__()
@@ -194,6 +206,8 @@ class Station:
                 await self.driver.__aexit__(None, None, None)
             except Exception:  # noqa: BLE001
                 log.exception("closing the machine driver failed")
+        if self._sim_url is not None and not self._sim_url.done():
+            self._sim_url.cancel()
         if self.simulator is not None:
             await self.simulator.stop()
         self.worker.shutdown()
@@ -248,8 +262,7 @@ async def _screenshot_when_live(station: Station, path: Path, timeout_s: float) 
 
 def run(cfg: StationConfig, *, data_dir: Path, kiosk: bool = False,
         screenshot: Path | None = None, screenshot_timeout: float = 30.0,
-        launched_at: float | None = None, trace: bool = False,
-        simulator: Any = None) -> int:
+        launched_at: float | None = None, trace: bool = False) -> int:
     """Start the station GUI; returns the process exit code."""
     import qasync
 
@@ -262,7 +275,7 @@ def run(cfg: StationConfig, *, data_dir: Path, kiosk: bool = False,
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
-        station = Station(cfg, data_dir, kiosk=kiosk, trace=tracer, simulator=simulator)
+        station = Station(cfg, data_dir, kiosk=kiosk, trace=tracer)
         _install_error_hooks(station, loop)
         closed = asyncio.Event()
         app.aboutToQuit.connect(closed.set)

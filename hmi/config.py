@@ -209,6 +209,14 @@ class StationConfig(_Strict):
     def tag(self, name: str) -> TagConfig | None:
         return next((t for t in self.machine.tags if t.name == name), None)
 
+    def device_tags(self) -> list:
+        """The tag map as the drivers' :class:`hmi.devices.base.Tag` objects."""
+        from hmi.devices.base import Tag
+
+        return [Tag(name=t.name, address=t.address, datatype=t.datatype, unit=t.unit,
+                    sampling_ms=t.sampling_ms, deadband=t.deadband, access=t.access)
+                for t in self.machine.tags]
+
     def process_tags(self) -> list[TagConfig]:
         return [t for t in self.machine.tags if t.process_value]
 

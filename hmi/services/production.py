@@ -86,7 +86,7 @@ class ProductionMonitor(QObject):
 
     def __init__(self, cfg: StationConfig, *, sink: EventSink | None = None,
                  clock: Callable[[], dt.datetime] | None = None,
-                 parent: QObject | None = None) -> None:
+                 baseline_known: bool = True, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cfg = cfg
         self._sink = sink
@@ -95,12 +95,24 @@ class ProductionMonitor(QObject):
         self._scrap = CounterTracker(cfg.machine.counter_bits)
         self._process = {t.name for t in cfg.process_tags()}
         self.snapshot = MachineSnapshot(counting_since=self._clock())
+        # Until the stored baseline is known, counter values are held back:
+        # counting from a guessed baseline could count parts twice.
+        self._baseline_known = baseline_known
+        self._held: dict[str, TagValue] = {}
 
     # -- inputs ---------------------------------------------------------
     def restore_baseline(self, good_raw: int | None, scrap_raw: int | None) -> None:
-        """Continue counting from the raw values recorded before a restart."""
+        """Continue counting from the raw values recorded before a restart.
+
+        Counter values that arrived before this are counted now, against the
+        baseline, so parts made while the station was off are counted once.
+        """
         self._good.last_raw = good_raw
         self._scrap.last_raw = scrap_raw
+        self._baseline_known = True
+        held, self._held = self._held, {}
+        for tv in held.values():
+            self.on_tag_value(tv)
 
     def on_connection_state(self, state: ConnectionState | str, error: str = "") -> None:
         state = ConnectionState(state)
@@ -128,7 +140,10 @@ class ProductionMonitor(QObject):
             elif tv.tag == "fault_code":
                 changes["fault_code"] = int(tv.value)
             elif tv.tag in ("good_count", "scrap_count"):
-                changes.update(self._count(tv))
+                if self._baseline_known:
+                    changes.update(self._count(tv))
+                else:
+                    self._held[tv.tag] = tv
             if tv.tag in self._process and isinstance(tv.value, int | float):
                 self.sig_sample_received.emit(tv.tag, tv.source_ts.timestamp(), float(tv.value))
         self._publish(replace(snap, **changes))

@@ -20,7 +20,6 @@ from hmi.config import StationConfig
 from hmi.services.production import MachineSnapshot, ProductionMonitor
 from hmi.services.session import StationSession
 from hmi.views import presenters
-from hmi.views.live import LiveView
 from hmi.views.login import LoginView
 from hmi.widgets.banner import ErrorBanner
 from hmi.widgets.header import HeaderBar
@@ -53,7 +52,7 @@ class MainWindow(QMainWindow):
         self._nav_group = QButtonGroup(self)
         self.stack = QStackedWidget(central)
         self.login_view = LoginView(session, st.timezone, self.stack)
-        self.live_view: LiveView | None = None
+        self.live_view = None
         self._monitor = monitor
         self.stack.addWidget(self.login_view)
         self.nav_buttons: dict[str, QPushButton] = {}
@@ -99,6 +98,8 @@ class MainWindow(QMainWindow):
         here; the live trend then collects samples while nobody is logged in.
         """
         if self.live_view is None:
+            from hmi.views.live import LiveView
+
             self.live_view = LiveView(self._cfg, self._monitor, self.stack)
             self.stack.addWidget(self.live_view)
 
