@@ -4,7 +4,7 @@ import subprocess
 import sys
 import textwrap
 
-from hmi.cli import python_guard, pyside_version
+from hmi.cli import pyside_version, python_guard
 
 LIVE_PLOTTING = textwrap.dedent("""
     import os, sys, time
