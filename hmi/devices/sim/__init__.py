@@ -1,0 +1,1 @@
+"""Built-in machine simulator: a deterministic model served as a real OPC UA server."""
