@@ -19,6 +19,7 @@ import logging
 import sys
 import time
 import traceback
+import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -172,7 +173,8 @@ class Station:
         auth = AuthService(self.session_factory, self.cfg.station.id, audit=audit,
                            max_failures=sec.max_pin_failures,
                            window=dt.timedelta(minutes=sec.failure_window_min),
-                           lockout=dt.timedelta(minutes=sec.lockout_min))
+                           lockout=dt.timedelta(minutes=sec.lockout_min),
+                           tz=zoneinfo.ZoneInfo(self.cfg.station.timezone))
         recorder = ProductionRecorder(self.session_factory, self.cfg.station.id)
         self.recorder = recorder
         self.session.attach(auth)

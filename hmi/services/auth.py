@@ -53,6 +53,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hmi.services.audit import AuditWriter
+from hmi.services.i18n import tr
 from hmi.services.permissions import USER_MANAGE, Actor, require
 from hmi.store.base import MasterStatus, utcnow
 from hmi.store.events import append_event
@@ -86,7 +87,8 @@ _REASON_TEXT = {
     REASON_UNLOCKED: "badge unlocked",
 }
 
-_ASK = "Ask a team lead or an administrator"
+def _ask() -> str:
+    return tr("auth", "Ask a team lead or an administrator")
 
 
 # --------------------------------------------------------------------------- errors
@@ -108,32 +110,35 @@ class UnknownBadge(LoginError):
     def __init__(self, badge: str) -> None:
         self.badge = badge
         if badge:
-            super().__init__(f"Badge {badge} is not known at this station.")
+            super().__init__(tr("auth", "Badge %1 is not known at this station.", badge))
         else:
-            super().__init__("No badge number was entered. Scan your badge or type its number.")
+            super().__init__(tr(
+                "auth", "No badge number was entered. Scan your badge or type its number."))
 
 
 class InactiveUser(LoginError):
     def __init__(self, badge: str) -> None:
         self.badge = badge
-        super().__init__(f"Badge {badge} is deactivated. {_ASK}.")
+        super().__init__(tr("auth", "Badge %1 is deactivated. %2.", badge, _ask()))
 
 
 class NoPinSet(LoginError):
     def __init__(self, badge: str) -> None:
         self.badge = badge
-        super().__init__(f"No PIN has been set for badge {badge} yet. {_ASK} to set one.")
+        super().__init__(tr("auth", "No PIN has been set for badge %1 yet. %2 to set one.",
+                            badge, _ask()))
 
 
 class WrongPin(LoginError):
     def __init__(self, badge: str, remaining_attempts: int, lockout: dt.timedelta) -> None:
         self.badge = badge
         self.remaining_attempts = remaining_attempts
-        attempts = "attempt" if remaining_attempts == 1 else "attempts"
-        super().__init__(
-            f"Wrong PIN. {remaining_attempts} {attempts} left before the badge is locked "
-            f"for {human_duration(lockout)}."
+        text = (
+            "Wrong PIN. %1 attempt left before the badge is locked for %2."
+            if remaining_attempts == 1
+            else "Wrong PIN. %1 attempts left before the badge is locked for %2."
         )
+        super().__init__(tr("auth", text, remaining_attempts, human_duration(lockout)))
 
 
 class BadgeLocked(LoginError):
@@ -143,10 +148,9 @@ class BadgeLocked(LoginError):
         self.badge = badge
         self.until = until
         local = until.astimezone(tz)  # tz=None: the panel's local time zone
-        super().__init__(
-            f"Badge {badge} is locked after {failures} wrong PINs until {local:%H:%M}. "
-            f"{_ASK} if you need to log in sooner."
-        )
+        super().__init__(tr(
+            "auth", "Badge %1 is locked after %2 wrong PINs until %3. %4 if you need to log in "
+            "sooner.", badge, failures, f"{local:%H:%M}", _ask()))
 
 
 def human_duration(delta: dt.timedelta) -> str:
@@ -155,8 +159,8 @@ def human_duration(delta: dt.timedelta) -> str:
     for unit, size in (("hour", 3600), ("minute", 60)):
         if seconds >= size and seconds % size == 0:
             n = seconds // size
-            return f"{n} {unit}" + ("" if n == 1 else "s")
-    return f"{seconds} second" + ("" if seconds == 1 else "s")
+            return tr("auth", f"%1 {unit}" + ("" if n == 1 else "s"), n)
+    return tr("auth", "%1 second" + ("" if seconds == 1 else "s"), seconds)
 
 
 # --------------------------------------------------------------------------- hashing
@@ -164,7 +168,8 @@ def human_duration(delta: dt.timedelta) -> str:
 
 def _check_format(pin: str) -> None:
     if not isinstance(pin, str) or not _PIN_RE.fullmatch(pin):
-        raise InvalidPin(f"A PIN has {PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits (0–9).")
+        raise InvalidPin(tr("auth", "A PIN has %1 to %2 digits (0–9).", PIN_MIN_DIGITS,
+                            PIN_MAX_DIGITS))
 
 
 def validate_new_pin(pin: str) -> None:
@@ -273,6 +278,7 @@ class AuthService:
         lockout: dt.timedelta = dt.timedelta(minutes=5),
         clock: Callable[[], dt.datetime] = utcnow,
         audit: AuditWriter | None = None,
+        tz: dt.tzinfo | None = None,
     ) -> None:
         if max_failures < 1:
             raise ValueError("max_failures must be at least 1")
@@ -283,6 +289,7 @@ class AuthService:
         self.lockout = lockout
         self._clock = clock
         self._audit = audit or AuditWriter(station_id, clock)
+        self.tz = tz  # the plant's zone for times shown to people (None: the panel's)
 
     # ----------------------------------------------------------------- public API
 
@@ -334,6 +341,19 @@ class AuthService:
             session.commit()
         log.info("PIN for badge %s set by badge %s", badge, actor.badge)
 
+    def logout(self, actor: Actor, reason: str = "") -> None:
+        """Record that ``actor`` left the station (by hand, or idle time-out)."""
+        with self._session_factory() as session:
+            self._audit.record(
+                session,
+                actor_badge=actor.badge,
+                action="logout",
+                entity="session",
+                entity_id=actor.badge,
+                detail=reason or "by user",
+            )
+            session.commit()
+
     def unlock(self, actor: Actor | None, badge: str) -> None:
         """End a lockout early (needs ``user.manage``)."""
         require(actor, USER_MANAGE)
@@ -370,7 +390,7 @@ class AuthService:
                 if state.locked_until is not None:
                     refusal = (
                         REASON_LOCKED,
-                        BadgeLocked(badge, state.locked_until, self.max_failures),
+                        BadgeLocked(badge, state.locked_until, self.max_failures, self.tz),
                     )
             if refusal is None:
                 pin_hash = session.scalars(
@@ -411,7 +431,7 @@ class AuthService:
         log.info("%s for badge %s: wrong PIN (%d recent)", purpose, badge, state.recent_failures)
         if state.locked_until is not None:
             log.warning("badge %s locked until %s", badge, state.locked_until.isoformat())
-            raise BadgeLocked(badge, state.locked_until, self.max_failures)
+            raise BadgeLocked(badge, state.locked_until, self.max_failures, self.tz)
         raise WrongPin(badge, self.max_failures - state.recent_failures, self.lockout)
 
     def _lock_state(self, session: Session, badge: str, now: dt.datetime) -> LockState:

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from hmi.services.i18n import tr
+
 log = logging.getLogger(__name__)
 
 PRODUCTION_VIEW = "production.view"
@@ -65,7 +67,8 @@ ALL_PERMISSIONS: frozenset[str] = frozenset(PERMISSION_TEXT)
 
 def describe(permission: str) -> str:
     """Operator-facing text for ``permission`` (the name itself if it is unknown)."""
-    return PERMISSION_TEXT.get(permission, f"use '{permission}'")
+    text = PERMISSION_TEXT.get(permission)
+    return tr("permissions", text) if text else tr("permissions", "use '%1'", permission)
 
 
 @dataclass(frozen=True)
@@ -96,12 +99,11 @@ class PermissionDenied(Exception):
         self.permission = permission
         self.actor = actor
         if actor is None:
-            message = f"Nobody is logged in. Log in with your badge to {describe(permission)}."
+            message = tr("permissions", "Nobody is logged in. Log in with your badge to %1.",
+                         describe(permission))
         else:
-            message = (
-                f"{actor.label} may not {describe(permission)}. "
-                "Ask a team lead or an administrator."
-            )
+            message = tr("permissions", "%1 may not %2. Ask a team lead or an administrator.",
+                         actor.label, describe(permission))
         self.operator_message = message
         super().__init__(message)
 

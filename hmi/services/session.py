@@ -62,7 +62,7 @@ class StationSession(QObject):
         if self.actor is None:
             return
         log.info("badge %s logged out (%s)", self.actor.badge, reason or "by user")
-        if self._auth is not None and hasattr(self._auth, "logout"):
+        if self._auth is not None:
             self._worker.submit(self._auth.logout, self.actor, reason)
         self.actor = None
         self.sig_user_logged_out.emit(reason)

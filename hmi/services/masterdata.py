@@ -1,0 +1,1131 @@
+"""Import of master data from a TOML file (format: docs/masterdata.md).
+
+One file, one transaction: the whole file is parsed, validated (field by
+field with pydantic, then across records and against what the database
+already holds) and only then written. Any problem raises
+:class:`MasterDataError` listing every problem found, each naming the file,
+the record and the field::
+
+    demo.toml: products[2] (code 'BRK-100').ideal_cycle_time_s: must be greater than 0
+
+and nothing from the file is written.
+
+Versioning: a record whose content equals the latest released version of
+its code changes nothing; a changed record becomes version n+1 (released),
+the old version stays as it was. PINs are hashed on import
+(``hmi.services.auth.hash_pin``) and stored as ``PinCredential`` events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+import tomllib
+import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.inspection import inspect as sa_inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from hmi.store import models as m
+from hmi.store.base import MasterStatus
+from hmi.store.events import append_event
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+
+# --------------------------------------------------------------------------- errors
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in an import file: where it is and what is wrong."""
+
+    file: str
+    record: str  # "products[2] (code 'BRK-100')", or "" for the file itself
+    field: str  # "ideal_cycle_time_s", "items[0].material", or ""
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.record
+        if self.field:
+            where = f"{where}.{self.field}" if where else self.field
+        return f"{self.file}: {where}: {self.reason}" if where else f"{self.file}: {self.reason}"
+
+
+class MasterDataError(Exception):
+    """The file was refused; ``errors`` lists every :class:`Issue` found."""
+
+    def __init__(self, file: str, errors: list[Issue]) -> None:
+        self.file = file
+        self.errors = errors
+        if len(errors) == 1:
+            message = str(errors[0])
+        else:
+            lines = "\n".join(f"  {e}" for e in errors)
+            message = f"{file}: {len(errors)} problems, nothing was imported:\n{lines}"
+        super().__init__(message)
+
+
+# --------------------------------------------------------------------------- field types
+
+_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$")
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_PERMISSION_RE = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _check_code(value: str) -> str:
+    if not _CODE_RE.match(value):
+        raise ValueError(
+            f"'{value}' is not a valid code: use 1-64 letters, digits, '-', '_', '.' or '/', "
+            "starting with a letter or digit"
+        )
+    return value
+
+
+def _check_time(value: str) -> str:
+    if not _TIME_RE.match(value):
+        raise ValueError(f"'{value}' is not a time of day; write it as HH:MM (00:00 to 23:59)")
+    return value
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone '{value}'; use an IANA name such as 'Europe/Berlin'"
+        ) from None
+    return value
+
+
+_PIN_RE = re.compile(r"^[0-9]{4,8}$")
+
+
+def _check_pin(value: str) -> str:
+    if not _PIN_RE.match(value):
+        raise ValueError("a PIN is 4 to 8 digits, written as a string (pin = \"1234\")")
+    return value
+
+
+Code = Annotated[str, AfterValidator(_check_code)]
+TimeOfDay = Annotated[str, AfterValidator(_check_time)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Unit = Annotated[str, Field(min_length=1, max_length=16)]
+OptUnit = Annotated[str, Field(max_length=16)]
+
+
+def Text(max_length: int) -> Any:  # noqa: N802 - reads like a type in the models below
+    return Annotated[str, Field(max_length=max_length)]
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+# --------------------------------------------------------------------------- file schema
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class EquipmentIn(_Record):
+    code: Code
+    name: Name
+    level: Literal["enterprise", "site", "area", "line", "work_center", "station", "unit"]
+    parent: Code | None = None
+    description: str = ""
+
+
+class MaterialIn(_Record):
+    code: Code
+    name: Name
+    unit: Unit
+    kind: Literal["raw", "component", "subassembly", "packaging", "consumable"] = "component"
+    lot_controlled: bool = True
+    shelf_life_days: int | None = Field(default=None, gt=0)
+    description: str = ""
+
+
+class ProductIn(_Record):
+    code: Code
+    name: Name
+    unit: Unit = "pcs"
+    ideal_cycle_time_s: float = Field(gt=0)
+    tracking: Literal["serial", "lot", "none"] = "serial"
+    gtin: str | None = Field(default=None, pattern=r"^(\d{8}|\d{12}|\d{13}|\d{14})$")
+    description: str = ""
+
+
+class BomItemIn(_Record):
+    material: Code
+    qty: float = Field(gt=0)
+    unit: Unit
+
+
+class BomIn(_Record):
+    product: Code
+    code: Code | None = None  # defaults to the product code
+    name: Text(200) = ""
+    base_quantity: float = Field(default=1.0, gt=0)
+    items: list[BomItemIn] = Field(min_length=1)
+
+    @property
+    def bom_code(self) -> str:
+        return self.code or self.product
+
+
+class ReasonIn(_Record):
+    code: Code
+    name: Name
+    parent: Code | None = None
+    category: Literal["planned", "unplanned"]
+    fault_codes: list[Annotated[int, Field(ge=0)]] = []
+    color: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    requires_comment: bool = False
+
+    @field_validator("fault_codes")
+    @classmethod
+    def _unique_faults(cls, value: list[int]) -> list[int]:
+        dupes = sorted({v for v in value if value.count(v) > 1})
+        if dupes:
+            raise ValueError(f"fault code {dupes[0]} is listed twice")
+        return value
+
+
+class BreakIn(_Record):
+    name: Text(64) = "Break"
+    start: TimeOfDay
+    end: TimeOfDay
+    planned: bool = True
+
+
+class ShiftIn(_Record):
+    name: Annotated[str, Field(min_length=1, max_length=64)]
+    start: TimeOfDay
+    end: TimeOfDay
+    weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = list(WEEKDAYS)
+    breaks: list[BreakIn] = []
+
+    @model_validator(mode="after")
+    def _breaks_inside(self) -> ShiftIn:
+        if not self.weekdays:
+            raise ValueError("weekdays: list at least one day")
+        start = _minutes(self.start)
+        end = _minutes(self.end)
+        if end <= start:
+            end += 24 * 60  # crosses midnight (end == start: a 24 h shift)
+        for i, brk in enumerate(self.breaks):
+            b_start = _minutes(brk.start)
+            if b_start < start:
+                b_start += 24 * 60
+            b_len = (_minutes(brk.end) - _minutes(brk.start)) % (24 * 60)
+            if b_len == 0:
+                raise ValueError(f"breaks[{i}]: start and end are both {brk.start}")
+            if b_start + b_len > end:
+                raise ValueError(
+                    f"breaks[{i}]: {brk.start}-{brk.end} is not inside the shift "
+                    f"{self.start}-{self.end}"
+                )
+        return self
+
+
+class ShiftCalendarIn(_Record):
+    code: Code
+    name: Name
+    timezone: Annotated[str, AfterValidator(_check_timezone)]
+    equipment: Code | None = None
+    shifts: list[ShiftIn] = Field(min_length=1)
+
+    @field_validator("shifts")
+    @classmethod
+    def _unique_names(cls, value: list[ShiftIn]) -> list[ShiftIn]:
+        names = [s.name for s in value]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"shift name '{dupes[0]}' is used twice")
+        return value
+
+
+class StepIn(_Record):
+    title: Text(200) = ""
+    text: Annotated[str, Field(min_length=1)]
+    media: Text(500) | None = None
+    confirm: bool = False
+    input: Literal["none", "number", "text", "scan"] = "none"
+    input_label: Text(200) = ""
+    unit: OptUnit = ""
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> StepIn:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min:g}) is greater than max ({self.max:g})")
+        return self
+
+
+class WorkInstructionIn(_Record):
+    code: Code
+    name: Name
+    product: Code | None = None
+    steps: list[StepIn] = Field(min_length=1)
+
+
+class ParameterIn(_Record):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    tag: Annotated[str, Field(min_length=1, max_length=300)]
+    type: Literal["real", "int", "bool"] = "real"
+    value: float
+    unit: OptUnit = ""
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _in_range(self) -> ParameterIn:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min:g}) is greater than max ({self.max:g})")
+        if self.min is not None and self.value < self.min:
+            raise ValueError(f"value {self.value:g} is below min {self.min:g}")
+        if self.max is not None and self.value > self.max:
+            raise ValueError(f"value {self.value:g} is above max {self.max:g}")
+        if self.type == "int" and self.value != int(self.value):
+            raise ValueError(f"value {self.value:g} is not a whole number (type = \"int\")")
+        if self.type == "bool" and self.value not in (0, 1):
+            raise ValueError("a bool parameter's value is 0 or 1")
+        return self
+
+
+class RecipeIn(_Record):
+    code: Code
+    name: Name
+    product: Code | None = None
+    equipment: Code | None = None
+    requires_approval: bool = False
+    parameters: list[ParameterIn] = Field(min_length=1)
+
+    @field_validator("parameters")
+    @classmethod
+    def _unique_names(cls, value: list[ParameterIn]) -> list[ParameterIn]:
+        names = [p.name for p in value]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"parameter '{dupes[0]}' is listed twice")
+        return value
+
+
+class CharacteristicIn(_Record):
+    code: Code
+    name: Name
+    type: Literal["variable", "attribute"]
+    target: float | None = None
+    lsl: float | None = None
+    usl: float | None = None
+    unit: OptUnit = ""
+    subgroup_size: int = Field(default=1, ge=1, le=25)
+    every_units: int | None = Field(default=None, gt=0)
+    every_minutes: int | None = Field(default=None, gt=0)
+    requires_signature: bool = False
+
+    @model_validator(mode="after")
+    def _limits(self) -> CharacteristicIn:
+        if self.type == "variable" and self.lsl is None and self.usl is None:
+            raise ValueError("a variable characteristic needs lsl, usl or both")
+        if self.lsl is not None and self.usl is not None and self.lsl >= self.usl:
+            raise ValueError(f"lsl ({self.lsl:g}) must be below usl ({self.usl:g})")
+        if self.target is not None:
+            if (self.lsl is not None and self.target < self.lsl) or (
+                self.usl is not None and self.target > self.usl
+            ):
+                raise ValueError(f"target {self.target:g} lies outside lsl/usl")
+        if self.every_units is None and self.every_minutes is None:
+            raise ValueError("say how often: every_units, every_minutes or both")
+        return self
+
+
+class InspectionPlanIn(_Record):
+    code: Code
+    name: Name
+    product: Code | None = None
+    characteristics: list[CharacteristicIn] = Field(min_length=1)
+
+    @field_validator("characteristics")
+    @classmethod
+    def _unique_codes(cls, value: list[CharacteristicIn]) -> list[CharacteristicIn]:
+        codes = [c.code for c in value]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise ValueError(f"characteristic '{dupes[0]}' is listed twice")
+        return value
+
+
+class OperationIn(_Record):
+    sequence: int = Field(gt=0)
+    name: Name
+    station: Code | None = None
+    line: Code | None = None
+    work_instruction: Code | None = None
+    recipe: Code | None = None
+    inspection_plan: Code | None = None
+    ideal_cycle_time_s: float | None = Field(default=None, gt=0)
+
+
+class WorkOrderIn(_Record):
+    code: Code
+    product: Code
+    bom: Code | None = None
+    quantity: float = Field(gt=0)
+    unit: Unit = "pcs"
+    due: AwareDatetime | None = None
+    priority: int = Field(default=5, ge=1, le=9)
+    line: Code | None = None
+    customer_ref: Text(64) = ""
+    notes: str = ""
+    operations: list[OperationIn] = Field(min_length=1)
+
+    @field_validator("operations")
+    @classmethod
+    def _unique_sequences(cls, value: list[OperationIn]) -> list[OperationIn]:
+        seqs = [o.sequence for o in value]
+        dupes = sorted({s for s in seqs if seqs.count(s) > 1})
+        if dupes:
+            raise ValueError(f"operation sequence {dupes[0]} is used twice")
+        return value
+
+
+class RoleIn(_Record):
+    code: Code
+    name: Name
+    permissions: list[str] = []
+
+    @field_validator("permissions")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        from hmi.services.permissions import ALL_PERMISSIONS
+
+        for perm in value:
+            if perm not in ALL_PERMISSIONS:
+                raise ValueError(
+                    f"unknown permission '{perm}' (known: {', '.join(sorted(ALL_PERMISSIONS))})"
+                )
+        if len(set(value)) != len(value):
+            raise ValueError("a permission is listed twice")
+        return sorted(value)
+
+
+class UserIn(_Record):
+    badge: Code
+    name: Name
+    roles: list[Code] = Field(min_length=1)
+    pin: Annotated[str, AfterValidator(_check_pin)] | None = None
+    active: bool = True
+
+
+class MasterDataFile(_Record):
+    format_version: int
+    equipment: list[EquipmentIn] = []
+    materials: list[MaterialIn] = []
+    products: list[ProductIn] = []
+    boms: list[BomIn] = []
+    downtime_reasons: list[ReasonIn] = []
+    shift_calendars: list[ShiftCalendarIn] = []
+    work_instructions: list[WorkInstructionIn] = []
+    recipes: list[RecipeIn] = []
+    inspection_plans: list[InspectionPlanIn] = []
+    work_orders: list[WorkOrderIn] = []
+    roles: list[RoleIn] = []
+    users: list[UserIn] = []
+
+
+#: Which field names a record in each section (for error messages and duplicates).
+RECORD_KEY: dict[str, str] = {
+    "equipment": "code",
+    "materials": "code",
+    "products": "code",
+    "boms": "product",
+    "downtime_reasons": "code",
+    "shift_calendars": "code",
+    "work_instructions": "code",
+    "recipes": "code",
+    "inspection_plans": "code",
+    "work_orders": "code",
+    "roles": "code",
+    "users": "badge",
+}
+SECTIONS = tuple(RECORD_KEY)
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass
+class KindCount:
+    created: int = 0  # new versions written (first versions included)
+    unchanged: int = 0  # identical to the latest released version
+
+
+@dataclass
+class ImportReport:
+    file: str
+    sha256: str
+    counts: dict[str, KindCount] = field(default_factory=dict)
+    pins_set: int = 0
+
+    @property
+    def created(self) -> int:
+        return sum(c.created for c in self.counts.values())
+
+    @property
+    def unchanged(self) -> int:
+        return sum(c.unchanged for c in self.counts.values())
+
+    @property
+    def changed(self) -> bool:
+        return self.created > 0 or self.pins_set > 0
+
+    def summary(self) -> str:
+        parts = [
+            f"{kind}: {c.created} new version(s), {c.unchanged} unchanged"
+            for kind, c in self.counts.items() if c.created or c.unchanged
+        ]
+        if self.pins_set:
+            parts.append(f"PINs set: {self.pins_set}")
+        return f"{self.file}: " + ("; ".join(parts) if parts else "empty")
+
+
+# --------------------------------------------------------------------------- errors from pydantic
+
+
+def _fmt_num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _reason(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        op = {
+            "greater_than": ("gt", "greater than"),
+            "greater_than_equal": ("ge", "at least"),
+            "less_than": ("lt", "less than"),
+            "less_than_equal": ("le", "at most"),
+        }[kind]
+        return f"must be {op[1]} {_fmt_num(ctx[op[0]])}"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')} (got {err.get('input')!r})"
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"is too long (at most {ctx.get('max_length')} characters)"
+    if kind == "too_short":
+        return "must not be empty" if ctx.get("min_length") == 1 else err["msg"].lower()
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
+        return f"must be a number (got {err.get('input')!r})"
+    if kind in ("string_type", "bool_type", "list_type"):
+        what = {"string_type": "text", "bool_type": "true or false", "list_type": "a list"}[kind]
+        return f"must be {what} (got {err.get('input')!r})"
+    if kind == "string_pattern_mismatch":
+        return f"{err.get('input')!r} does not have the expected form ({ctx.get('pattern')})"
+    if kind == "timezone_aware":
+        return "needs a time zone offset, e.g. 2026-03-02T14:00:00+01:00"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"].removeprefix("Value error, ")))
+    msg: str = err["msg"]
+    return msg[0].lower() + msg[1:]
+
+
+def _record_label(raw: dict[str, Any], section: str, index: int) -> str:
+    label = f"{section}[{index}]"
+    records = raw.get(section)
+    key = RECORD_KEY.get(section, "code")
+    if isinstance(records, list) and index < len(records) and isinstance(records[index], dict):
+        value = records[index].get(key)
+        if isinstance(value, str | int):
+            label += f" ({key} '{value}')"
+    return label
+
+
+def _field_path(parts: Iterable[Any]) -> str:
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _issues_from_validation(
+    file: str, raw: dict[str, Any], exc: ValidationError
+) -> list[Issue]:
+    issues = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        # Union members (e.g. "str | None") add the member type to loc; drop it.
+        loc = [p for p in loc if not (isinstance(p, str) and p.startswith(("function-", "constrained-")))]
+        if loc and loc[0] in SECTIONS and len(loc) >= 2 and isinstance(loc[1], int):
+            record = _record_label(raw, loc[0], loc[1])
+            issues.append(Issue(file, record, _field_path(loc[2:]), _reason(err)))
+        elif loc and loc[0] in SECTIONS and len(loc) == 1:
+            issues.append(Issue(file, "", loc[0], f"{_reason(err)} (use [[{loc[0]}]] tables)"))
+        else:
+            issues.append(Issue(file, "", _field_path(loc), _reason(err)))
+    return issues
+
+
+# --------------------------------------------------------------------------- database helpers
+
+
+def _latest(session: Session, model: type, codes: Iterable[str] | None = None) -> dict[str, Any]:
+    """Latest released version of each code of ``model`` (optionally only ``codes``)."""
+    latest = (
+        select(model.code, func.max(model.version).label("v"))
+        .where(model.status == MasterStatus.RELEASED.value)
+        .group_by(model.code)
+    )
+    if codes is not None:
+        latest = latest.where(model.code.in_(list(codes)))
+    sub = latest.subquery()
+    rows = session.scalars(
+        select(model).join(sub, (model.code == sub.c.code) & (model.version == sub.c.v))
+    ).all()
+    return {row.code: row for row in rows}
+
+
+def _max_versions(session: Session, model: type, codes: Iterable[str]) -> dict[str, int]:
+    rows = session.execute(
+        select(model.code, func.max(model.version))
+        .where(model.code.in_(list(codes)))
+        .group_by(model.code)
+    ).all()
+    return {code: int(v) for code, v in rows}
+
+
+_MASTER_COLUMNS = {"id", "code", "version", "status", "valid_from", "created_at", "source"}
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC)
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return [_norm(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _norm(v) for k, v in value.items()}
+    return value
+
+
+def content(obj: Any, *, _child: bool = False) -> dict[str, Any]:
+    """What a master-data version says, without identity and bookkeeping columns.
+
+    Two versions with equal content are the same data. Child rows (BOM items,
+    parameters, shifts and their breaks, ...) are part of the content.
+    """
+    mapper = sa_inspect(type(obj))
+    out: dict[str, Any] = {}
+    for attr in mapper.column_attrs:
+        column = attr.columns[0]
+        if not _child and attr.key in _MASTER_COLUMNS:
+            continue
+        if _child and (column.primary_key or column.foreign_keys):
+            continue
+        out[attr.key] = _norm(getattr(obj, attr.key))
+    for rel in mapper.relationships:
+        if rel.cascade.delete_orphan:
+            out[rel.key] = [content(child, _child=True) for child in getattr(obj, rel.key)]
+    return out
+
+
+# --------------------------------------------------------------------------- builders
+
+
+def _build_equipment(r: EquipmentIn) -> m.Equipment:
+    return m.Equipment(
+        name=r.name, level=r.level, parent_code=r.parent, description=r.description
+    )
+
+
+def _build_material(r: MaterialIn) -> m.MaterialDefinition:
+    return m.MaterialDefinition(
+        name=r.name, unit=r.unit, kind=r.kind, lot_controlled=r.lot_controlled,
+        shelf_life_days=r.shelf_life_days, description=r.description,
+    )
+
+
+def _build_product(r: ProductIn) -> m.Product:
+    return m.Product(
+        name=r.name, unit=r.unit, ideal_cycle_time_s=r.ideal_cycle_time_s,
+        tracking=r.tracking, gtin=r.gtin, description=r.description,
+    )
+
+
+def _build_bom(r: BomIn) -> m.Bom:
+    return m.Bom(
+        product_code=r.product, name=r.name, base_quantity=r.base_quantity,
+        items=[
+            m.BomItem(position=i + 1, material_code=it.material, quantity=it.qty, unit=it.unit)
+            for i, it in enumerate(r.items)
+        ],
+    )
+
+
+def _build_reason(r: ReasonIn) -> m.DowntimeReason:
+    return m.DowntimeReason(
+        name=r.name, parent_code=r.parent, category=r.category, color=r.color,
+        requires_comment=r.requires_comment,
+        fault_codes=[m.DowntimeReasonFaultCode(fault_code=fc) for fc in sorted(r.fault_codes)],
+    )
+
+
+def _build_calendar(r: ShiftCalendarIn) -> m.ShiftCalendar:
+    return m.ShiftCalendar(
+        name=r.name, timezone=r.timezone, equipment_code=r.equipment,
+        shifts=[
+            m.ShiftDefinition(
+                position=i + 1, name=s.name, start_time=s.start, end_time=s.end,
+                weekdays=[WEEKDAYS.index(d) + 1 for d in s.weekdays],
+                breaks=[
+                    m.ShiftBreak(position=j + 1, name=b.name, start_time=b.start,
+                                 end_time=b.end, planned=b.planned)
+                    for j, b in enumerate(s.breaks)
+                ],
+            )
+            for i, s in enumerate(r.shifts)
+        ],
+    )
+
+
+def _build_instruction(r: WorkInstructionIn) -> m.WorkInstruction:
+    return m.WorkInstruction(
+        name=r.name, product_code=r.product,
+        steps=[
+            m.WorkInstructionStep(
+                position=i + 1, title=s.title, text=s.text, media_ref=s.media,
+                requires_confirmation=s.confirm, input_kind=s.input, input_label=s.input_label,
+                input_unit=s.unit, input_min=s.min, input_max=s.max,
+            )
+            for i, s in enumerate(r.steps)
+        ],
+    )
+
+
+def _build_recipe(r: RecipeIn) -> m.Recipe:
+    return m.Recipe(
+        name=r.name, product_code=r.product, equipment_code=r.equipment,
+        requires_approval=r.requires_approval,
+        parameters=[
+            m.RecipeParameter(
+                position=i + 1, name=p.name, tag=p.tag, data_type=p.type, value=p.value,
+                unit=p.unit, min_value=p.min, max_value=p.max,
+            )
+            for i, p in enumerate(r.parameters)
+        ],
+    )
+
+
+def _build_plan(r: InspectionPlanIn) -> m.InspectionPlan:
+    return m.InspectionPlan(
+        name=r.name, product_code=r.product,
+        characteristics=[
+            m.InspectionCharacteristic(
+                position=i + 1, code=c.code, name=c.name, kind=c.type, target=c.target,
+                lsl=c.lsl, usl=c.usl, unit=c.unit, subgroup_size=c.subgroup_size,
+                frequency_units=c.every_units, frequency_minutes=c.every_minutes,
+                requires_signature=c.requires_signature,
+            )
+            for i, c in enumerate(r.characteristics)
+        ],
+    )
+
+
+def _build_order(r: WorkOrderIn) -> m.WorkOrder:
+    return m.WorkOrder(
+        product_code=r.product, product_version=None, bom_code=r.bom, quantity=r.quantity,
+        unit=r.unit, due_at=r.due, priority=r.priority, line_code=r.line,
+        customer_ref=r.customer_ref, notes=r.notes,
+        operations=[
+            m.WorkOrderOperation(
+                sequence=o.sequence, name=o.name, station_code=o.station, line_code=o.line,
+                work_instruction_code=o.work_instruction, recipe_code=o.recipe,
+                inspection_plan_code=o.inspection_plan, ideal_cycle_time_s=o.ideal_cycle_time_s,
+            )
+            for o in sorted(r.operations, key=lambda o: o.sequence)
+        ],
+    )
+
+
+def _security():
+    from hmi.store import security
+
+    return security
+
+
+def _build_role(r: RoleIn):
+    return _security().Role(name=r.name, permissions=list(r.permissions))
+
+
+def _build_user(r: UserIn):
+    return _security().UserAccount(name=r.name, roles=list(r.roles), active=r.active)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    section: str
+    model: Callable[[], type]
+    build: Callable[[Any], Any]
+    code_of: Callable[[Any], str] = lambda r: r.code
+
+
+KINDS: tuple[_Kind, ...] = (
+    _Kind("equipment", lambda: m.Equipment, _build_equipment),
+    _Kind("materials", lambda: m.MaterialDefinition, _build_material),
+    _Kind("products", lambda: m.Product, _build_product),
+    _Kind("boms", lambda: m.Bom, _build_bom, lambda r: r.bom_code),
+    _Kind("downtime_reasons", lambda: m.DowntimeReason, _build_reason),
+    _Kind("shift_calendars", lambda: m.ShiftCalendar, _build_calendar),
+    _Kind("work_instructions", lambda: m.WorkInstruction, _build_instruction),
+    _Kind("recipes", lambda: m.Recipe, _build_recipe),
+    _Kind("inspection_plans", lambda: m.InspectionPlan, _build_plan),
+    _Kind("work_orders", lambda: m.WorkOrder, _build_order),
+    _Kind("roles", lambda: _security().Role, _build_role),
+    _Kind("users", lambda: _security().UserAccount, _build_user, lambda r: r.badge),
+)
+
+
+# --------------------------------------------------------------------------- cross checks
+
+
+class _Checker:
+    """Checks across records and against the database; collects :class:`Issue` s."""
+
+    def __init__(self, file: str, doc: MasterDataFile, session: Session) -> None:
+        self.file = file
+        self.doc = doc
+        self.session = session
+        self.issues: list[Issue] = []
+        self._known: dict[str, set[str]] = {}
+
+    def add(self, section: str, index: int, fld: str, reason: str) -> None:
+        record = getattr(self.doc, section)[index]
+        key = RECORD_KEY[section]
+        label = f"{section}[{index}] ({key} '{getattr(record, key)}')"
+        self.issues.append(Issue(self.file, label, fld, reason))
+
+    def known(self, kind: _Kind) -> set[str]:
+        """Codes of ``kind`` in the file or already in the database."""
+        if kind.section not in self._known:
+            in_file = {kind.code_of(r) for r in getattr(self.doc, kind.section)}
+            in_db = set(self.session.scalars(select(kind.model().code).distinct()))
+            self._known[kind.section] = in_file | in_db
+        return self._known[kind.section]
+
+    def kind(self, section: str) -> _Kind:
+        return next(k for k in KINDS if k.section == section)
+
+    def ref(self, section: str, index: int, fld: str, code: str | None, target: str,
+            what: str, also: str | None = None) -> None:
+        if code is None:
+            return
+        known = self.known(self.kind(target))
+        if also is not None:
+            known = known | self.known(self.kind(also))
+        if code not in known:
+            self.add(section, index, fld,
+                     f"unknown {what} '{code}' (not in this file nor in the database)")
+
+    def run(self) -> list[Issue]:
+        self.duplicates()
+        self.equipment()
+        self.boms()
+        self.reasons()
+        self.references()
+        self.users()
+        return self.issues
+
+    def duplicates(self) -> None:
+        for kind in KINDS:
+            seen: dict[str, int] = {}
+            for i, rec in enumerate(getattr(self.doc, kind.section)):
+                code = kind.code_of(rec)
+                if code in seen:
+                    fld = "code" if kind.section == "boms" and rec.code else RECORD_KEY[kind.section]
+                    self.add(kind.section, i, fld,
+                             f"duplicate '{code}' (also {kind.section}[{seen[code]}])")
+                else:
+                    seen[code] = i
+
+    def equipment(self) -> None:
+        records = {r.code: r for r in self.doc.equipment}
+        parents_needed = {r.parent for r in self.doc.equipment if r.parent}
+        in_db = _latest(self.session, m.Equipment, parents_needed - set(records))
+        for i, rec in enumerate(self.doc.equipment):
+            if rec.parent is None:
+                continue
+            parent = records.get(rec.parent) or in_db.get(rec.parent)
+            if parent is None:
+                self.add("equipment", i, "parent",
+                         f"unknown parent '{rec.parent}' (not in this file nor in the database)")
+            elif m.LEVEL_DEPTH[parent.level] >= m.LEVEL_DEPTH[rec.level]:
+                self.add("equipment", i, "level",
+                         f"a {rec.level} cannot be below {parent.level} '{rec.parent}'")
+
+    def boms(self) -> None:
+        for i, bom in enumerate(self.doc.boms):
+            self.ref("boms", i, "product", bom.product, "products", "product")
+            for j, item in enumerate(bom.items):
+                self.ref("boms", i, f"items[{j}].material", item.material, "materials",
+                         "material", also="products")
+
+    def reasons(self) -> None:
+        records = {r.code: r for r in self.doc.downtime_reasons}
+        db = _latest(self.session, m.DowntimeReason)
+        parent_of = {code: row.parent_code for code, row in db.items()}
+        parent_of.update({code: r.parent for code, r in records.items()})
+        for i, rec in enumerate(self.doc.downtime_reasons):
+            if rec.parent is not None and rec.parent not in parent_of:
+                self.add("downtime_reasons", i, "parent",
+                         f"unknown parent '{rec.parent}' (not in this file nor in the database)")
+                continue
+            seen = [rec.code]
+            node = rec.parent
+            while node is not None and node in parent_of:
+                if node in seen:
+                    chain = " > ".join([*seen, node])
+                    self.add("downtime_reasons", i, "parent", f"reason tree has a cycle: {chain}")
+                    break
+                seen.append(node)
+                node = parent_of[node]
+        # A fault code classifies a stop automatically: it must map to one reason.
+        owner: dict[int, str] = {}
+        for code, row in db.items():
+            if code not in records:
+                for fc in row.fault_codes:
+                    owner[fc.fault_code] = code
+        for i, rec in enumerate(self.doc.downtime_reasons):
+            for j, fc in enumerate(rec.fault_codes):
+                if fc in owner and owner[fc] != rec.code:
+                    self.add("downtime_reasons", i, f"fault_codes[{j}]",
+                             f"fault code {fc} already maps to reason '{owner[fc]}'")
+                else:
+                    owner[fc] = rec.code
+
+    def references(self) -> None:
+        for i, cal in enumerate(self.doc.shift_calendars):
+            self.ref("shift_calendars", i, "equipment", cal.equipment, "equipment", "equipment")
+        for i, wi in enumerate(self.doc.work_instructions):
+            self.ref("work_instructions", i, "product", wi.product, "products", "product")
+        for i, rc in enumerate(self.doc.recipes):
+            self.ref("recipes", i, "product", rc.product, "products", "product")
+            self.ref("recipes", i, "equipment", rc.equipment, "equipment", "equipment")
+        for i, plan in enumerate(self.doc.inspection_plans):
+            self.ref("inspection_plans", i, "product", plan.product, "products", "product")
+        for i, wo in enumerate(self.doc.work_orders):
+            self.ref("work_orders", i, "product", wo.product, "products", "product")
+            self.ref("work_orders", i, "bom", wo.bom, "boms", "BOM")
+            self.ref("work_orders", i, "line", wo.line, "equipment", "line")
+            for j, op in enumerate(wo.operations):
+                p = f"operations[{j}]"
+                self.ref("work_orders", i, f"{p}.station", op.station, "equipment", "station")
+                self.ref("work_orders", i, f"{p}.line", op.line, "equipment", "line")
+                self.ref("work_orders", i, f"{p}.work_instruction", op.work_instruction,
+                         "work_instructions", "work instruction")
+                self.ref("work_orders", i, f"{p}.recipe", op.recipe, "recipes", "recipe")
+                self.ref("work_orders", i, f"{p}.inspection_plan", op.inspection_plan,
+                         "inspection_plans", "inspection plan")
+
+    def users(self) -> None:
+        if not self.doc.users:
+            return
+        for i, user in enumerate(self.doc.users):
+            for j, role in enumerate(user.roles):
+                self.ref("users", i, f"roles[{j}]", role, "roles", "role")
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _parse(path: Path) -> tuple[dict[str, Any], bytes]:
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise MasterDataError(name, [Issue(name, "", "", f"cannot read file: {exc.strerror}")]) from exc
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise MasterDataError(name, [Issue(name, "", "", f"not UTF-8 text: {exc}")]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise MasterDataError(name, [Issue(name, "", "", f"TOML syntax error: {exc}")]) from exc
+    return raw, data
+
+
+def _validate(name: str, raw: dict[str, Any]) -> MasterDataFile:
+    issues: list[Issue] = []
+    if "format_version" not in raw:
+        issues.append(Issue(name, "", "format_version",
+                            f"is required: put 'format_version = {FORMAT_VERSION}' at the top"))
+    elif raw["format_version"] != FORMAT_VERSION:
+        issues.append(Issue(name, "", "format_version",
+                            f"unsupported format version {raw['format_version']!r} "
+                            f"(this station reads version {FORMAT_VERSION})"))
+    for key in raw:
+        if key != "format_version" and key not in SECTIONS:
+            issues.append(Issue(name, "", key, f"unknown section (known sections: "
+                                               f"{', '.join(SECTIONS)})"))
+    if issues:
+        raise MasterDataError(name, issues)
+    try:
+        return MasterDataFile.model_validate(raw)
+    except ValidationError as exc:
+        raise MasterDataError(name, _issues_from_validation(name, raw, exc)) from None
+
+
+def _auth():
+    try:
+        from hmi.services import auth
+    except ImportError as exc:
+        raise RuntimeError(
+            "cannot import users with PINs: hmi.services.auth is not available"
+        ) from exc
+    return auth
+
+
+def import_file(
+    session_factory: sessionmaker[Session],
+    path: str | Path,
+    *,
+    station_id: str,
+    actor_badge: str | None = None,
+) -> ImportReport:
+    """Import master data from the TOML file at ``path`` — all of it, or nothing.
+
+    Raises :class:`MasterDataError` (nothing written) if the file has any problem.
+    Permission checks (``masterdata.import``) are the caller's job.
+    """
+    if not station_id:
+        raise ValueError("import_file needs the station_id of the importing station")
+    path = Path(path)
+    name = path.name
+    raw, data = _parse(path)
+    doc = _validate(name, raw)
+    sha = hashlib.sha256(data).hexdigest()
+    source = f"{name} sha256:{sha[:16]}"[:200]
+    report = ImportReport(file=name, sha256=sha)
+
+    try:
+        with session_factory() as session, session.begin():
+            issues = _Checker(name, doc, session).run()
+            if issues:
+                raise MasterDataError(name, issues)
+            now = dt.datetime.now(dt.UTC)
+            for kind in KINDS:
+                records = getattr(doc, kind.section)
+                count = report.counts.setdefault(kind.section, KindCount())
+                if not records:
+                    continue
+                model = kind.model()
+                codes = [kind.code_of(r) for r in records]
+                latest = _latest(session, model, codes)
+                versions = _max_versions(session, model, codes)
+                for rec, code in zip(records, codes, strict=True):
+                    new = kind.build(rec)
+                    old = latest.get(code)
+                    if old is not None and content(old) == content(new):
+                        count.unchanged += 1
+                        continue
+                    new.code = code
+                    new.version = versions.get(code, 0) + 1
+                    new.status = MasterStatus.RELEASED.value
+                    new.valid_from = now
+                    new.created_at = now
+                    new.source = source
+                    session.add(new)
+                    count.created += 1
+                    log.info("%s: %s %s -> version %d", name, kind.section, code, new.version)
+            report.pins_set = _import_pins(session, doc, station_id, actor_badge)
+            if report.changed:
+                _record_import(session, report, station_id, actor_badge)
+    except IntegrityError as exc:
+        raise MasterDataError(name, [Issue(
+            name, "", "", "the database refused the data (another import may have run at "
+            f"the same time; nothing was imported, try again): {exc.orig}")]) from exc
+    except DBAPIError as exc:
+        raise MasterDataError(name, [Issue(
+            name, "", "", f"database error, nothing was imported: {exc.orig}")]) from exc
+    log.info("imported %s", report.summary())
+    return report
+
+
+def _import_pins(session: Session, doc: MasterDataFile, station_id: str,
+                 actor_badge: str | None) -> int:
+    users = [u for u in doc.users if u.pin is not None]
+    if not users:
+        return 0
+    security = _security()
+    auth = _auth()
+    count = 0
+    for user in users:
+        current = session.scalars(
+            select(security.PinCredential)
+            .where(security.PinCredential.badge == user.badge)
+            .order_by(security.PinCredential.recorded_at.desc(),
+                      security.PinCredential.seq.desc())
+            .limit(1)
+        ).first()
+        # Salted hashes differ each time: verify instead of comparing, so that
+        # re-importing the same file stays a no-op.
+        if current is not None and auth.verify_pin(current.pin_hash, user.pin):
+            continue
+        append_event(session, security.PinCredential(
+            station_id=station_id, actor_badge=actor_badge, badge=user.badge,
+            pin_hash=auth.hash_pin(user.pin),
+        ))
+        count += 1
+    return count
+
+
+def _record_import(session: Session, report: ImportReport, station_id: str,
+                   actor_badge: str | None) -> None:
+    counts = {
+        kind: {"created": c.created, "unchanged": c.unchanged}
+        for kind, c in report.counts.items() if c.created or c.unchanged
+    }
+    append_event(session, m.MasterDataImportEvent(
+        station_id=station_id, actor_badge=actor_badge, file_name=report.file[:300],
+        sha256=report.sha256, counts={**counts, "pins_set": report.pins_set},
+    ))
+    from hmi.services.audit import AuditWriter
+
+    AuditWriter(station_id).record(
+        session, actor_badge=actor_badge, action="masterdata.import", entity="masterdata_file",
+        entity_id=report.file, new={"sha256": report.sha256, "counts": counts,
+                                    "pins_set": report.pins_set},
+        detail=report.summary(),
+    )

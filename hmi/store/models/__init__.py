@@ -1,0 +1,100 @@
+"""All tables of the station store (except users/roles/audit: ``hmi.store.security``).
+
+Master data (versioned, :class:`~hmi.store.base.MasterMixin`) and events
+(append-only, :class:`~hmi.store.base.EventMixin`) live side by side; see each
+module's docstring for its part of the MES domain.
+"""
+
+from hmi.store.events import StationSequence
+from hmi.store.models.calendar import ShiftBreak, ShiftCalendar, ShiftDefinition
+from hmi.store.models.downtime import (
+    AlarmEvent,
+    AndonEvent,
+    DowntimeEvent,
+    DowntimeEventKind,
+    DowntimeReason,
+    DowntimeReasonFaultCode,
+    MachineStateEvent,
+    MaintenanceLogEvent,
+    ProcessSnapshotEvent,
+    ProductionCountEvent,
+    ReasonCategory,
+)
+from hmi.store.models.equipment import LEVEL_DEPTH, Equipment, EquipmentLevel
+from hmi.store.models.material import (
+    Bom,
+    BomItem,
+    GenealogyLink,
+    HoldEvent,
+    MaterialConsumptionEvent,
+    MaterialDefinition,
+    MaterialKind,
+    MaterialLoadEvent,
+    MaterialLot,
+    ProducedUnit,
+    Product,
+    Tracking,
+)
+from hmi.store.models.orders import (
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderEventKind,
+    WorkOrderOperation,
+)
+from hmi.store.models.process import (
+    Recipe,
+    RecipeDownloadEvent,
+    RecipeParameter,
+    WorkInstruction,
+    WorkInstructionStep,
+)
+from hmi.store.models.quality import InspectionCharacteristic, InspectionPlan, InspectionResult
+from hmi.store.models.sync import MasterChangeEvent, MasterDataImportEvent, SyncState
+
+__all__ = [
+    "LEVEL_DEPTH",
+    "AlarmEvent",
+    "AndonEvent",
+    "Bom",
+    "BomItem",
+    "DowntimeEvent",
+    "DowntimeEventKind",
+    "DowntimeReason",
+    "DowntimeReasonFaultCode",
+    "Equipment",
+    "EquipmentLevel",
+    "GenealogyLink",
+    "HoldEvent",
+    "InspectionCharacteristic",
+    "InspectionPlan",
+    "InspectionResult",
+    "MachineStateEvent",
+    "MaintenanceLogEvent",
+    "MasterChangeEvent",
+    "MasterDataImportEvent",
+    "MaterialConsumptionEvent",
+    "MaterialDefinition",
+    "MaterialKind",
+    "MaterialLoadEvent",
+    "MaterialLot",
+    "ProcessSnapshotEvent",
+    "ProducedUnit",
+    "Product",
+    "ProductionCountEvent",
+    "ReasonCategory",
+    "Recipe",
+    "RecipeDownloadEvent",
+    "RecipeParameter",
+    "ShiftBreak",
+    "ShiftCalendar",
+    "ShiftDefinition",
+    "StationSequence",
+    "SyncState",
+    "Tracking",
+    "WorkInstruction",
+    "WorkInstructionStep",
+    "WorkOrder",
+    "WorkOrderEvent",
+    "WorkOrderEventKind",
+    "WorkOrderOperation",
+]

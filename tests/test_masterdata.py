@@ -1,0 +1,493 @@
+"""Master-data import: the demo file, versioning, and refusal of bad files
+(all or nothing, with the file, record and field named)."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from hmi.services.masterdata import MasterDataError, import_file
+from hmi.store import models as m
+from hmi.store.engine import load_all_models, open_store
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "resources" / "masterdata" / "demo.toml"
+STATION = "ST-10"
+
+
+def _open(url: str):
+    engine, session_factory = open_store(url)
+    return engine, session_factory
+
+
+@pytest.fixture
+def store(tmp_path):
+    engine, session_factory = _open(f"sqlite:///{tmp_path}/station.db")
+    yield engine, session_factory
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path):
+    url = (f"sqlite:///{tmp_path}/station.db" if request.param == "sqlite"
+           else request.getfixturevalue("pg_url"))
+    engine, session_factory = _open(url)
+    yield engine, session_factory
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory) -> Path:
+    """A SQLite database holding the imported demo file (copied per test: hashing
+    six PINs with argon2 for every test would be slow)."""
+    path = tmp_path_factory.mktemp("demo") / "station.db"
+    engine, sf = _open(f"sqlite:///{path}")
+    import_file(sf, DEMO, station_id=STATION)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_template, tmp_path):
+    for suffix in ("", "-wal", "-shm"):
+        src = demo_template.with_name(demo_template.name + suffix)
+        if src.exists():
+            shutil.copyfile(src, tmp_path / src.name)
+    engine, session_factory = _open(f"sqlite:///{tmp_path / demo_template.name}")
+    yield engine, session_factory
+    engine.dispose()
+
+
+def row_counts(engine) -> dict[str, int]:
+    metadata = load_all_models()
+    with engine.connect() as conn:
+        return {
+            name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in metadata.tables.items()
+        }
+
+
+def write(tmp_path: Path, body: str, name: str = "bad.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def latest(session, model, code):
+    return session.scalars(
+        select(model).where(model.code == code).order_by(model.version.desc()).limit(1)
+    ).one()
+
+
+# --------------------------------------------------------------------------- demo file
+
+
+def test_demo_file_imports(any_store):
+    engine, sf = any_store
+    report = import_file(sf, DEMO, station_id=STATION, actor_badge="9001")
+
+    created = {kind: c.created for kind, c in report.counts.items()}
+    assert created == {
+        "equipment": 4, "materials": 6, "products": 3, "boms": 3, "downtime_reasons": 13,
+        "shift_calendars": 1, "work_instructions": 1, "recipes": 3, "inspection_plans": 1,
+        "work_orders": 3, "roles": 5, "users": 6,
+    }
+    assert report.pins_set == 6 and report.unchanged == 0
+
+    with sf() as s:
+        station = latest(s, m.Equipment, "ST-10")
+        assert (station.name, station.level, station.parent_code) == ("Press 10", "station",
+                                                                       "LINE-1")
+        cycle_times = sorted(p.ideal_cycle_time_s for p in s.scalars(select(m.Product)))
+        assert cycle_times == [1.5, 2.2, 3.0]
+        leak = latest(s, m.DowntimeReason, "MECH-HYD-LEAK")
+        assert leak.parent_code == "MECH-HYD"
+        assert latest(s, m.DowntimeReason, "MECH-HYD").parent_code == "MECH"
+        assert latest(s, m.DowntimeReason, "CHANGEOVER").category == "planned"
+        mapped = {fc.fault_code: fc.reason.code for fc in s.scalars(select(m.DowntimeReasonFaultCode))}
+        assert sorted(mapped) == list(range(101, 111))
+        assert mapped[105] == "ELEC"
+        calendar = latest(s, m.ShiftCalendar, "LINE-1-3SHIFT")
+        assert calendar.timezone == "Europe/Berlin"
+        night = calendar.shifts[2]
+        assert (night.name, night.start_time, night.end_time) == ("Night", "22:00", "06:00")
+        assert night.weekdays == [7, 1, 2, 3, 4]  # starts Sunday to Thursday evening
+        assert [(b.start_time, b.end_time) for b in night.breaks] == [("23:45", "00:15"),
+                                                                      ("03:00", "03:15")]
+        bom = latest(s, m.Bom, "BRK-100")
+        assert [(i.material_code, i.quantity) for i in bom.items] == [
+            ("STEEL-BRK-BLANK", 1.0), ("BUSH-12", 1.0), ("GREASE-EP2", 0.5)]
+        order = latest(s, m.WorkOrder, "WO-1001")
+        assert order.due_at.isoformat() == "2026-03-02T13:00:00+00:00"
+        assert order.operations[0].recipe_code == "RCP-BRK-100"
+        assert s.scalar(select(func.count()).select_from(m.MasterDataImportEvent)) == 1
+
+
+def test_demo_users_can_log_in_with_their_pins(store):
+    from hmi.services import auth
+    from hmi.store import security
+
+    engine, sf = store
+    import_file(sf, DEMO, station_id=STATION)
+    with sf() as s:
+        anna = latest(s, security.UserAccount, "1001")
+        assert (anna.name, anna.roles, anna.active) == ("Anna Berg", ["operator"], True)
+        admin = latest(s, security.Role, "admin")
+        assert "kiosk.exit" in admin.permissions
+        assert "kiosk.exit" not in latest(s, security.Role, "operator").permissions
+        pins = {p.badge: p.pin_hash for p in s.scalars(select(security.PinCredential))}
+    assert len(pins) == 6
+    assert "1234" not in pins["1001"]
+    assert auth.verify_pin(pins["1001"], "1234")
+    assert not auth.verify_pin(pins["1001"], "2345")
+    assert auth.verify_pin(pins["1002"], "2345")
+
+
+def test_reimport_is_a_no_op(any_store):
+    engine, sf = any_store
+    import_file(sf, DEMO, station_id=STATION)
+    before = row_counts(engine)
+    report = import_file(sf, DEMO, station_id=STATION)
+    assert not report.changed
+    assert report.created == 0 and report.pins_set == 0
+    assert report.unchanged == 49
+    assert row_counts(engine) == before
+
+
+def test_changed_record_makes_version_2_and_leaves_version_1(store, tmp_path):
+    engine, sf = store
+    import_file(sf, DEMO, station_id=STATION)
+    with sf() as s:
+        v1_source = latest(s, m.Product, "BRK-100").source
+
+    changed = DEMO.read_text(encoding="utf-8")
+    changed = changed.replace("ideal_cycle_time_s = 1.5", "ideal_cycle_time_s = 1.8")
+    changed = changed.replace('{ material = "GREASE-EP2", qty = 0.5, unit = "g" }',
+                              '{ material = "GREASE-EP2", qty = 0.6, unit = "g" }')
+    report = import_file(sf, write(tmp_path, changed, "demo.toml"), station_id=STATION)
+
+    assert (report.counts["products"].created, report.counts["products"].unchanged) == (1, 2)
+    assert (report.counts["boms"].created, report.counts["boms"].unchanged) == (1, 2)
+    assert report.created == 2 and report.pins_set == 0
+    with sf() as s:
+        products = s.scalars(select(m.Product).where(m.Product.code == "BRK-100")
+                             .order_by(m.Product.version)).all()
+        assert [(p.version, p.ideal_cycle_time_s, p.status) for p in products] == [
+            (1, 1.5, "released"), (2, 1.8, "released")]
+        assert products[0].source == v1_source != products[1].source
+        boms = s.scalars(select(m.Bom).where(m.Bom.code == "BRK-100")
+                         .order_by(m.Bom.version)).all()
+        assert [[i.quantity for i in b.items] for b in boms] == [[1.0, 1.0, 0.5], [1.0, 1.0, 0.6]]
+        # other records were not touched
+        assert s.scalar(select(func.max(m.Product.version)).where(m.Product.code == "BRK-200")) == 1
+
+
+def test_changed_pin_sets_a_new_credential_without_a_new_user_version(store, tmp_path):
+    from hmi.services import auth
+    from hmi.store import security
+
+    engine, sf = store
+    import_file(sf, DEMO, station_id=STATION)
+    changed = DEMO.read_text(encoding="utf-8").replace('pin = "1234"', 'pin = "7777"')
+    report = import_file(sf, write(tmp_path, changed, "demo.toml"), station_id=STATION,
+                         actor_badge="9001")
+    assert report.pins_set == 1 and report.created == 0
+    with sf() as s:
+        creds = s.scalars(select(security.PinCredential)
+                          .where(security.PinCredential.badge == "1001")
+                          .order_by(security.PinCredential.seq)).all()
+        assert len(creds) == 2
+        assert auth.verify_pin(creds[-1].pin_hash, "7777")
+        assert creds[-1].actor_badge == "9001"
+        assert s.scalar(select(func.max(security.UserAccount.version))) == 1
+
+
+def test_import_is_audited(store):
+    from hmi.services.audit import verify_chain
+    from hmi.store import security
+
+    engine, sf = store
+    import_file(sf, DEMO, station_id=STATION, actor_badge="9001")
+    import_file(sf, DEMO, station_id=STATION, actor_badge="9001")  # no-op: no entry
+    with sf() as s:
+        entries = s.scalars(select(security.AuditEntry)
+                            .where(security.AuditEntry.action == "masterdata.import")).all()
+        assert [(e.actor_badge, e.entity_id) for e in entries] == [("9001", "demo.toml")]
+        assert verify_chain(s, STATION).ok
+
+
+# --------------------------------------------------------------------------- bad files
+
+NEW_PRODUCT = """
+[[products]]
+code = "NEW-1"
+name = "New product"
+ideal_cycle_time_s = 2.0
+"""
+
+BAD_FILES = {
+    "toml_syntax": (
+        'format_version = 1\n[[products]]\ncode = "X"\nname = = "y"\n',
+        ["bad.toml: TOML syntax error: ", "(at line 4, column 8)"],
+    ),
+    "unknown_section": (
+        "format_version = 1\n" + NEW_PRODUCT + '[[prodcts]]\ncode = "X"\n',
+        ["bad.toml: prodcts: unknown section (known sections: equipment, materials, products"],
+    ),
+    "missing_format_version": (
+        NEW_PRODUCT,
+        ["bad.toml: format_version: is required: put 'format_version = 1' at the top"],
+    ),
+    "cycle_time_not_positive": (
+        "format_version = 1\n" + NEW_PRODUCT + """
+        [[products]]
+        code = "NEW-2"
+        name = "Second"
+        ideal_cycle_time_s = 1.0
+
+        [[products]]
+        code = "BRK-100"
+        name = "Bracket"
+        ideal_cycle_time_s = 0
+        """,
+        ["bad.toml: products[2] (code 'BRK-100').ideal_cycle_time_s: must be greater than 0"],
+    ),
+    "unknown_and_missing_field": (
+        """format_version = 1
+        [[products]]
+        code = "NEW-1"
+        name = "New product"
+        ideal_cycletime_s = 2.0
+        """,
+        ["bad.toml: products[0] (code 'NEW-1').ideal_cycle_time_s: is required",
+         "bad.toml: products[0] (code 'NEW-1').ideal_cycletime_s: unknown field"],
+    ),
+    "duplicate_code": (
+        "format_version = 1\n" + NEW_PRODUCT + NEW_PRODUCT,
+        ["bad.toml: products[1] (code 'NEW-1').code: duplicate 'NEW-1' (also products[0])"],
+    ),
+    "bom_unknown_material": (
+        "format_version = 1\n" + NEW_PRODUCT + """
+        [[boms]]
+        product = "NEW-1"
+        items = [
+          { material = "BUSH-12", qty = 1, unit = "pcs" },
+          { material = "BUSH-99", qty = 1, unit = "pcs" },
+        ]
+        """,
+        ["bad.toml: boms[0] (product 'NEW-1').items[1].material: unknown material 'BUSH-99' "
+         "(not in this file nor in the database)"],
+    ),
+    "bom_unknown_product": (
+        """format_version = 1
+        [[boms]]
+        product = "NOPE-1"
+        items = [{ material = "BUSH-12", qty = 1, unit = "pcs" }]
+        """,
+        ["bad.toml: boms[0] (product 'NOPE-1').product: unknown product 'NOPE-1'"],
+    ),
+    "reason_parent_unknown": (
+        "format_version = 1\n" + NEW_PRODUCT + """
+        [[downtime_reasons]]
+        code = "MECH-PNEU"
+        name = "Pneumatic"
+        parent = "MECHX"
+        category = "unplanned"
+        """,
+        ["bad.toml: downtime_reasons[0] (code 'MECH-PNEU').parent: unknown parent 'MECHX'"],
+    ),
+    "reason_cycle": (
+        "format_version = 1\n" + NEW_PRODUCT + """
+        [[downtime_reasons]]
+        code = "A"
+        name = "A"
+        parent = "B"
+        category = "unplanned"
+
+        [[downtime_reasons]]
+        code = "B"
+        name = "B"
+        parent = "A"
+        category = "unplanned"
+        """,
+        ["bad.toml: downtime_reasons[0] (code 'A').parent: reason tree has a cycle: A > B > A",
+         "bad.toml: downtime_reasons[1] (code 'B').parent: reason tree has a cycle: B > A > B"],
+    ),
+    "fault_code_taken": (
+        "format_version = 1\n" + NEW_PRODUCT + """
+        [[downtime_reasons]]
+        code = "ELEC-FUSE"
+        name = "Fuse"
+        parent = "ELEC"
+        category = "unplanned"
+        fault_codes = [111, 105]
+        """,
+        ["bad.toml: downtime_reasons[0] (code 'ELEC-FUSE').fault_codes[1]: fault code 105 "
+         "already maps to reason 'ELEC'"],
+    ),
+    "bad_timezone": (
+        "format_version = 1\n" + NEW_PRODUCT + """
+        [[shift_calendars]]
+        code = "CAL-2"
+        name = "Two shifts"
+        timezone = "Europe/Berlim"
+        shifts = [{ name = "Early", start = "06:00", end = "14:00" }]
+        """,
+        ["bad.toml: shift_calendars[0] (code 'CAL-2').timezone: unknown time zone "
+         "'Europe/Berlim'; use an IANA name such as 'Europe/Berlin'"],
+    ),
+    "bad_time_format": (
+        "format_version = 1\n" + NEW_PRODUCT + """
+        [[shift_calendars]]
+        code = "CAL-2"
+        name = "Two shifts"
+        timezone = "Europe/Berlin"
+        shifts = [{ name = "Early", start = "6:00", end = "14:00" }]
+        """,
+        ["bad.toml: shift_calendars[0] (code 'CAL-2').shifts[0].start: '6:00' is not a time "
+         "of day; write it as HH:MM (00:00 to 23:59)"],
+    ),
+    "break_outside_shift": (
+        "format_version = 1\n" + NEW_PRODUCT + """
+        [[shift_calendars]]
+        code = "CAL-2"
+        name = "Night only"
+        timezone = "Europe/Berlin"
+
+        [[shift_calendars.shifts]]
+        name = "Night"
+        start = "22:00"
+        end = "06:00"
+        breaks = [{ start = "23:30", end = "23:45" }, { start = "06:30", end = "06:45" }]
+        """,
+        ["bad.toml: shift_calendars[0] (code 'CAL-2').shifts[0]: breaks[1]: 06:30-06:45 is not "
+         "inside the shift 22:00-06:00"],
+    ),
+    "unknown_role": (
+        "format_version = 1\n" + NEW_PRODUCT + """
+        [[users]]
+        badge = "1003"
+        name = "Gina Opitz"
+        roles = ["operator", "opertor"]
+        pin = "1357"
+        """,
+        ["bad.toml: users[0] (badge '1003').roles[1]: unknown role 'opertor' "
+         "(not in this file nor in the database)"],
+    ),
+    "pin_as_number": (
+        "format_version = 1\n" + NEW_PRODUCT + """
+        [[users]]
+        badge = "1003"
+        name = "Gina Opitz"
+        roles = ["operator"]
+        pin = 1357
+        """,
+        ["bad.toml: users[0] (badge '1003').pin: must be text (got 1357)"],
+    ),
+    "unknown_permission": (
+        "format_version = 1\n" + NEW_PRODUCT + """
+        [[roles]]
+        code = "viewer"
+        name = "Viewer"
+        permissions = ["production.view", "production.veiw"]
+        """,
+        ["bad.toml: roles[0] (code 'viewer').permissions: unknown permission 'production.veiw'"],
+    ),
+    "recipe_value_above_max": (
+        "format_version = 1\n" + NEW_PRODUCT + """
+        [[recipes]]
+        code = "RCP-NEW-1"
+        name = "New"
+        product = "NEW-1"
+        parameters = [{ name = "press_force", tag = "ns=2;s=F", value = 50, min = 10, max = 35 }]
+        """,
+        ["bad.toml: recipes[0] (code 'RCP-NEW-1').parameters[0]: value 50 is above max 35"],
+    ),
+    "equipment_level_inverted": (
+        "format_version = 1\n" + NEW_PRODUCT + """
+        [[equipment]]
+        code = "LINE-2"
+        name = "Line 2"
+        level = "line"
+        parent = "ST-10"
+        """,
+        ["bad.toml: equipment[0] (code 'LINE-2').level: a line cannot be below station 'ST-10'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_bad_file_is_refused_naming_file_record_field_and_nothing_is_written(
+    demo_store, tmp_path, case
+):
+    engine, sf = demo_store
+    before = row_counts(engine)
+    assert before["product"] == 3  # the demo is there; references to it are valid
+    body, expected = BAD_FILES[case]
+
+    with pytest.raises(MasterDataError) as caught:
+        import_file(sf, write(tmp_path, body), station_id=STATION, actor_badge="9001")
+
+    message = str(caught.value)
+    issues = [str(e) for e in caught.value.errors]
+    for part in expected:
+        assert part in message
+        assert any(part in issue for issue in issues), issues
+    assert all(issue.startswith("bad.toml: ") for issue in issues)
+    assert row_counts(engine) == before
+
+
+def test_all_problems_are_listed_at_once(store, tmp_path):
+    engine, sf = store
+    body = """format_version = 1
+    [[products]]
+    code = "P1"
+    name = "One"
+    ideal_cycle_time_s = -1
+
+    [[materials]]
+    code = "M1"
+    name = "Material"
+    unit = ""
+    """
+    with pytest.raises(MasterDataError) as caught:
+        import_file(sf, write(tmp_path, body), station_id=STATION)
+    assert [str(e) for e in caught.value.errors] == [
+        "bad.toml: materials[0] (code 'M1').unit: must not be empty",
+        "bad.toml: products[0] (code 'P1').ideal_cycle_time_s: must be greater than 0",
+    ]
+    assert str(caught.value).startswith("bad.toml: 2 problems, nothing was imported:")
+    assert sum(row_counts(engine).values()) == 0
+
+
+def test_failure_while_writing_rolls_everything_back(pg_url):
+    """The database refusing a row half-way (here a trigger on `recipe`) leaves nothing."""
+    engine, sf = _open(pg_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(
+                "CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                "BEGIN RAISE EXCEPTION 'recipe % refused by the database', NEW.code; END $$"
+            ))
+            conn.execute(text(
+                "CREATE TRIGGER refuse_recipe BEFORE INSERT ON recipe FOR EACH ROW "
+                "WHEN (NEW.code = 'RCP-BRK-300') EXECUTE FUNCTION refuse_row()"
+            ))
+        with pytest.raises(MasterDataError,
+                           match="database error, nothing was imported: recipe RCP-BRK-300 "
+                                 "refused by the database"):
+            import_file(sf, DEMO, station_id=STATION)
+        counts = row_counts(engine)
+        assert sum(counts.values()) == 0, {k: v for k, v in counts.items() if v}
+    finally:
+        engine.dispose()
+
+
+def test_missing_file_is_reported(store, tmp_path):
+    engine, sf = store
+    with pytest.raises(MasterDataError, match=r"^nothere\.toml: cannot read file: "):
+        import_file(sf, tmp_path / "nothere.toml", station_id=STATION)
