@@ -2,13 +2,15 @@
 
 Start-up is ordered for a fast first paint:
 
-1. (cli) the station file is validated; as soon as the event loop runs, a
-   ``sim://`` machine's simulator process is spawned so it boots while the
-   window is built;
+1. (cli) the station file is validated and a ``sim://`` machine's simulator
+   process is spawned before Qt is imported, so it boots in parallel;
 2. Qt, the theme and the login screen are shown (target: painted ≤1 s);
-3. after the first paint, on the event loop: the store is opened and migrated
-   and master data imported (on the database worker thread), and the device
-   stack (asyncua) is imported and connected (target: first live value ≤3 s).
+3. after the first paint, on the event loop: the device stack (asyncua) is
+   imported and connected (target: first live value ≤3 s); once the first
+   value is on screen (or after 2 s) the store is opened, migrated and master
+   data imported on the database worker thread (it would otherwise compete
+   for the interpreter with the connect); then the screens behind the login
+   are built.
 """
 
 from __future__ import annotations
@@ -85,21 +87,14 @@ class Station:
     """Everything a running station holds, wired together."""
 
     def __init__(self, cfg: StationConfig, data_dir: Path, *, kiosk: bool,
-                 trace: StartupTrace) -> None:
+                 trace: StartupTrace, simulator: Any = None) -> None:
         self.cfg = cfg
         self.data_dir = data_dir
         self.trace = trace
-        self.simulator: Any = None
-        self._sim_url: asyncio.Future[str] | None = None
-        if cfg.machine.scheme == "sim":
-            # Spawn first: the simulator (a real OPC UA server) boots while
-            # the window is built and painted.
-            from hmi.devices.sim.launcher import SimulatorProcess
-
-            self.simulator = SimulatorProcess()
-            self._sim_url = asyncio.ensure_future(self.simulator.start(
-                seed=cfg.machine.seed, speed=cfg.machine.speed,
-                cycle_time=cfg.machine.cycle_time_s))
+        # For sim://: a SimulatorProcess already spawned by the cli.
+        self.simulator = simulator
+        self._first_value = asyncio.Event()
+        self._pending_facts: list[tuple[str, dict[str, Any]]] = []
         self.worker = DbWorker()
         self.session = StationSession(self.worker)
         self.recorder: Any = None
@@ -107,28 +102,28 @@ class Station:
         self.monitor = ProductionMonitor(cfg, sink=self._record, baseline_known=False)
         self.window = MainWindow(cfg, self.session, self.monitor, kiosk=kiosk)
         self.driver: Any = None
-        self.store_ready = asyncio.Event()
+        self.store_ready = asyncio.Event()  # set when opened, or when opening failed
+        self.store_error = ""
         self._tasks: list[asyncio.Task] = []
         self.monitor.sig_snapshot_changed.connect(self._watch_first_value)
 
     # -- facts to the store ----------------------------------------------------
     def _record(self, kind: str, fields: dict[str, Any]) -> None:
-        # The worker runs tasks in order and opening the store was queued
-        # first, so a fact that arrives early waits for the store, not lost.
-        self.worker.submit(self._record_sync, kind, fields,
+        if self.recorder is None:
+            # The store opens after the first machine values; facts that come
+            # earlier wait here (in order) rather than being lost.
+            self._pending_facts.append((kind, fields))
+            return
+        self.worker.submit(self.recorder.record, kind, fields,
                            on_error=lambda exc: self.report_error(
                                QCoreApplication.translate(
                                    "app", "Could not save machine data: %1. Tell maintenance.")
                                .replace("%1", str(exc)), exc))
 
-    def _record_sync(self, kind: str, fields: dict[str, Any]) -> None:
-        if self.recorder is None:
-            raise RuntimeError("the station database is not open")
-        self.recorder.record(kind, fields)
-
     def _watch_first_value(self, snap) -> None:
         if snap.has_live_data:
             self.trace.mark("first_live_value")
+            self._first_value.set()
             self.monitor.sig_snapshot_changed.disconnect(self._watch_first_value)
 
     # -- errors ----------------------------------------------------------------
@@ -145,16 +140,29 @@ class Station:
         self._tasks.append(asyncio.ensure_future(self._connect_machine()))
 
     async def _open_store(self) -> None:
+        # Let the machine connection go first; SQL and imports hold the GIL.
         try:
-            good, scrap = await self.worker.run(self._open_store_sync)
+            await asyncio.wait_for(self._first_value.wait(), 2.0)
+        except TimeoutError:
+            pass
+        try:
+            recorder, (good, scrap) = await self.worker.run(self._open_store_sync)
         except Exception as exc:  # noqa: BLE001 - shown to the person, station keeps running
+            self.store_error = str(exc)
             self.report_error(QCoreApplication.translate(
                 "app", "The station database could not be opened: %1. Logins and recording "
                 "are unavailable; call maintenance.").replace("%1", str(exc)), exc)
+            self.store_ready.set()
             return
-        self.monitor.restore_baseline(good, scrap)  # back on the GUI thread
+        # Back on the GUI thread: record what waited, then count from the baseline.
+        self.recorder = recorder
+        pending, self._pending_facts = self._pending_facts, []
+        for kind, fields in pending:
+            self._record(kind, fields)
+        self.monitor.restore_baseline(good, scrap)
         self.trace.mark("store_ready")
         self.store_ready.set()
+        self.window.build_screens()
 
     def _open_store_sync(self) -> None:
         from hmi.services.audit import AuditWriter
@@ -176,9 +184,8 @@ class Station:
                            lockout=dt.timedelta(minutes=sec.lockout_min),
                            tz=zoneinfo.ZoneInfo(self.cfg.station.timezone))
         recorder = ProductionRecorder(self.session_factory, self.cfg.station.id)
-        self.recorder = recorder
         self.session.attach(auth)
-        return recorder.baseline()
+        return recorder, recorder.baseline()
 
     async def _connect_machine(self) -> None:
         from hmi.devices.base import DeviceError, open_driver
@@ -187,7 +194,10 @@ class Station:
         try:
             url = m.url
             if m.scheme == "sim":
-                url = await self._sim_url
+                if self.simulator is None:
+                    raise RuntimeError("sim:// needs the simulator process (started by hmi.cli)")
+                url = await self.simulator.wait_ready()
+                self.trace.mark("simulator_ready")
             self.driver = open_driver(url, self.cfg.device_tags(), on_value=self.monitor.on_tag_value,
                                       on_state=self.monitor.on_connection_state,
                                       wait_connected=False)
@@ -208,10 +218,6 @@ class Station:
                 await self.driver.__aexit__(None, None, None)
             except Exception:  # noqa: BLE001
                 log.exception("closing the machine driver failed")
-        if self._sim_url is not None and not self._sim_url.done():
-            self._sim_url.cancel()
-        if self.simulator is not None:
-            await self.simulator.stop()
         self.worker.shutdown()
 
 
@@ -253,18 +259,28 @@ async def _screenshot_when_live(station: Station, path: Path, timeout_s: float) 
         print(f"hmi: no changing live machine data within {timeout_s:.0f} s ({why}); "
               "no screenshot written", file=sys.stderr)
         return 2
+    try:  # the picture should show the station fully started (or its store error)
+        await asyncio.wait_for(station.store_ready.wait(), max(1.0, deadline - time.monotonic()))
+    except TimeoutError:
+        print("hmi: the station database did not open in time", file=sys.stderr)
+        return 4
     await asyncio.sleep(1.2)  # let the throttled views repaint the latest values
     pixmap = station.window.grab()
     if not pixmap.save(str(path), "PNG"):
         print(f"hmi: could not write {path}", file=sys.stderr)
         return 3
     print(f"hmi: screenshot written to {path}")
+    if station.store_error:
+        print(f"hmi: the station database could not be opened: {station.store_error}",
+              file=sys.stderr)
+        return 4
     return 0
 
 
 def run(cfg: StationConfig, *, data_dir: Path, kiosk: bool = False,
         screenshot: Path | None = None, screenshot_timeout: float = 30.0,
-        launched_at: float | None = None, trace: bool = False) -> int:
+        launched_at: float | None = None, trace: bool = False,
+        simulator: Any = None) -> int:
     """Start the station GUI; returns the process exit code."""
     import qasync
 
@@ -277,7 +293,7 @@ def run(cfg: StationConfig, *, data_dir: Path, kiosk: bool = False,
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
-        station = Station(cfg, data_dir, kiosk=kiosk, trace=tracer)
+        station = Station(cfg, data_dir, kiosk=kiosk, trace=tracer, simulator=simulator)
         _install_error_hooks(station, loop)
         closed = asyncio.Event()
         app.aboutToQuit.connect(closed.set)
@@ -286,7 +302,6 @@ def run(cfg: StationConfig, *, data_dir: Path, kiosk: bool = False,
         def painted() -> None:
             tracer.mark("login_painted")
             station.start_background()
-            station.window.build_screens()
 
         _FirstPaint(station.window.login_view, painted)
         if kiosk or cfg.ui.kiosk:

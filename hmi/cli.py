@@ -144,13 +144,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hmi: {problem}", file=sys.stderr)
         return 2
 
+    simulator = None
+    if cfg.machine.scheme == "sim":
+        # Spawn before Qt is imported: the simulator (a real OPC UA server)
+        # boots while the window is built and painted.
+        from hmi.devices.sim.launcher import SimulatorProcess
+
+        simulator = SimulatorProcess()
+        simulator.spawn(seed=cfg.machine.seed, speed=cfg.machine.speed,
+                        cycle_time=cfg.machine.cycle_time_s)
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from hmi.app import run
 
-    return run(cfg, data_dir=args.data_dir or data_dir(), kiosk=args.kiosk,
-               screenshot=args.screenshot, screenshot_timeout=args.screenshot_timeout,
-               launched_at=LAUNCHED_AT, trace=args.trace_startup)
+    try:
+        return run(cfg, data_dir=args.data_dir or data_dir(), kiosk=args.kiosk,
+                   screenshot=args.screenshot, screenshot_timeout=args.screenshot_timeout,
+                   launched_at=LAUNCHED_AT, trace=args.trace_startup, simulator=simulator)
+    finally:
+        if simulator is not None:
+            simulator.stop_blocking()
 
 
 if __name__ == "__main__":
