@@ -26,7 +26,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QTimer,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication
 
 from hmi.config import StationConfig, resources_dir
@@ -68,6 +76,20 @@ class _FirstPaint(QObject):
             obj.removeEventFilter(self)
             QTimer.singleShot(0, self._cb)
         return False
+
+
+#: Messages the offscreen/minimal platforms print for every window; not errors.
+_PLATFORM_NOISE = ("This plugin does not support propagateSizeHints()",
+                   "This plugin does not support raise()")
+_QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+
+def _qt_message(mode: QtMsgType, context, message: str) -> None:
+    """Route Qt's own messages into logging (not bare stderr)."""
+    level = logging.DEBUG if message in _PLATFORM_NOISE else _QT_LEVELS.get(mode, logging.WARNING)
+    logging.getLogger("qt").log(level, "%s", message)
 
 
 def _load_theme(app: QApplication) -> None:
@@ -285,6 +307,7 @@ def run(cfg: StationConfig, *, data_dir: Path, kiosk: bool = False,
     import qasync
 
     tracer = StartupTrace(launched_at or time.time(), trace)
+    qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("openmes-station")
     _load_theme(app)

@@ -118,7 +118,7 @@ def masterdata_main(argv: list[str]) -> int:
     except MasterDataError as exc:
         print(f"hmi: nothing was imported:\n{exc}", file=sys.stderr)
         return 2
-    print(report)
+    print(report.summary())
     return 0
 
 
