@@ -8,7 +8,7 @@ Used two ways:
   upgrade head`` (or the URL in the ``HMI_DB_URL`` environment variable).
 
 ``target_metadata`` holds every table: ``hmi.store.models`` plus
-``hmi.store.security`` when that module exists.
+``hmi.store.security``.
 """
 
 from __future__ import annotations

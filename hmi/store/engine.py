@@ -13,8 +13,6 @@ dialect docs, "Enabling Non-Legacy SQLite Transactional Modes").
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from pathlib import Path
 
@@ -41,15 +39,10 @@ class StoreError(RuntimeError):
 
 
 def load_all_models():
-    """Import every module that defines tables; return ``Base.metadata``.
-
-    ``hmi.store.security`` (users, roles, audit) is included when it exists.
-    """
-    from hmi.store import models  # noqa: F401 - registers the tables
+    """Import every module that defines tables; return ``Base.metadata``."""
+    from hmi.store import models, security  # noqa: F401 - registers the tables
     from hmi.store.base import Base
 
-    if importlib.util.find_spec("hmi.store.security") is not None:
-        importlib.import_module("hmi.store.security")
     return Base.metadata
 
 

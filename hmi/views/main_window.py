@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -33,6 +36,7 @@ class MainWindow(QMainWindow):
         self._session = session
         self._kiosk = kiosk
         st = cfg.station
+        self._tz = zoneinfo.ZoneInfo(st.timezone)
         self.setWindowTitle(self.tr("%1 – operator station").replace("%1", st.name))
         central = QWidget(self)
         central.setObjectName("screen")
@@ -128,7 +132,7 @@ class MainWindow(QMainWindow):
                     "%1", str(max(1, self._cfg.ui.idle_logout_s // 60))), "warning")
 
     def show_snapshot(self, snap: MachineSnapshot) -> None:
-        shown = presenters.machine_state(snap, _now(), self.login_view._tz)
+        shown = presenters.machine_state(snap, dt.datetime.now(dt.UTC), self._tz)
         # The pill has no room for a note: a value that is not current shows purple.
         self.header.set_machine_state(shown.text, "unknown" if shown.stale else shown.severity)
         self.header.set_link(*presenters.link_text(snap))
@@ -159,8 +163,3 @@ class MainWindow(QMainWindow):
                             | Qt.WindowType.WindowStaysOnTopHint)
         self.showFullScreen()
 
-
-def _now():
-    import datetime as dt
-
-    return dt.datetime.now(dt.UTC)
