@@ -80,7 +80,7 @@ class LoginView(QWidget):
         form_box.addLayout(buttons)
 
         self.keypad = Keypad(self)
-        self.keypad.setFixedWidth(360)
+        self.keypad.setMinimumWidth(340)
 
         # -- machine at a glance -------------------------------------------
         panel = QFrame(self)
@@ -99,7 +99,7 @@ class LoginView(QWidget):
         pl.addStretch(1)
 
         outer.addLayout(form_box, 4)
-        outer.addWidget(self.keypad)
+        outer.addWidget(self.keypad, 3)
         outer.addWidget(panel, 3)
 
         self.keypad.set_target(self.badge)
