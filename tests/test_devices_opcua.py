@@ -275,7 +275,6 @@ def test_unknown_addresses_raise_tag_not_found_listing_all() -> None:
 def test_open_driver_refuses_what_it_cannot_handle() -> None:
     noop = lambda _x: None  # noqa: E731
     for url, scheme in [
-        ("modbus+tcp://10.0.0.5:502", "modbus+tcp"),
         ("modbus+rtu:///dev/ttyUSB0", "modbus+rtu"),
     ]:
         with pytest.raises(UnsupportedSchemeError, match=re.escape(scheme)) as info:

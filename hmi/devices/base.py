@@ -1,6 +1,6 @@
 """Protocol-neutral device model: tags, values with quality, errors, the Driver Protocol.
 
-Every driver (OPC UA now; Modbus TCP/RTU later) reports each value as a
+Every driver (OPC UA, Modbus TCP; Modbus RTU later) reports each value as a
 :class:`TagValue` — value, quality, source timestamp and the link state at the
 time — so a screen can always tell a live value from a stale one. Errors form
 one small typed hierarchy; each carries an ``operator_message`` in plain words
@@ -268,7 +268,11 @@ def open_driver(
         from hmi.devices.opcua import OpcUaDriver
 
         return OpcUaDriver(url, tags, on_value=on_value, on_state=on_state, **options)
-    if scheme in ("modbus+tcp", "modbus+rtu"):
+    if scheme == "modbus+tcp":
+        from hmi.devices.modbus import ModbusTcpDriver
+
+        return ModbusTcpDriver(url, tags, on_value=on_value, on_state=on_state, **options)
+    if scheme == "modbus+rtu":
         raise UnsupportedSchemeError(url, scheme)
     if scheme == "sim":
         raise UnsupportedSchemeError(

@@ -1,0 +1,511 @@
+"""ModbusTcpDriver against a real pymodbus TCP server on loopback (no mocks).
+
+The server is pymodbus 3.16's ``ModbusTcpServer`` with a ``SimDevice`` datastore
+(the old ``ModbusSequentialDataBlock``/``ModbusServerContext`` are deprecated in
+3.16 and only wrap SimData; ``ModbusSequentialDataBlock(address, …)`` maps to
+``SimData(address - 1, …)``, i.e. its addresses start at 1). SimData addresses
+are the zero-based protocol addresses the client sends. Tests write raw values
+into the datastore with ``server.async_setValues(device_id, func_code, …)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import struct
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import pytest
+from pymodbus.server import ModbusTcpServer
+from pymodbus.simulator import DataType, SimData, SimDevice
+
+from hmi.devices.base import (
+    ConfigError,
+    ConnectError,
+    ConnectionState,
+    Quality,
+    Tag,
+    TagNotFoundError,
+    TagValue,
+    UnsupportedSchemeError,
+    WriteRejectedError,
+    WriteVerifyError,
+    open_driver,
+)
+from hmi.devices.modbus import (
+    ModbusTcpDriver,
+    ReadBlock,
+    decode_registers,
+    encode_value,
+    parse_address,
+    parse_url,
+    plan_reads,
+)
+
+UNIT = 1
+CLAMPED_HR = 50  # the test device limits writes to this holding register to <= 100
+FC_CO, FC_DI, FC_HR, FC_IR = 15, 2, 16, 4  # function codes used to poke the datastore
+
+
+def run(coro: Coroutine[Any, Any, Any], timeout: float = 30.0) -> Any:
+    async def bounded() -> Any:
+        async with asyncio.timeout(timeout):
+            return await coro
+
+    return asyncio.run(bounded())
+
+
+class Recorder:
+    """Collects driver callbacks; ``await until(pred)`` wakes on every callback."""
+
+    def __init__(self) -> None:
+        self.values: list[TagValue] = []
+        self.states: list[ConnectionState] = []
+        self._changed = asyncio.Event()
+
+    def on_value(self, value: TagValue) -> None:
+        self.values.append(value)
+        self._changed.set()
+
+    def on_state(self, state: ConnectionState) -> None:
+        self.states.append(state)
+        self._changed.set()
+
+    def of(self, tag: str) -> list[TagValue]:
+        return [v for v in self.values if v.tag == tag]
+
+    def latest(self, tag: str) -> TagValue | None:
+        found = self.of(tag)
+        return found[-1] if found else None
+
+    async def until(self, pred: Callable[[], bool], timeout: float = 5.0, what: str = "") -> None:
+        try:
+            async with asyncio.timeout(timeout):
+                while not pred():
+                    self._changed.clear()
+                    await self._changed.wait()
+        except TimeoutError:
+            raise AssertionError(
+                f"timed out after {timeout} s waiting for {what or pred}; "
+                f"states={self.states} values={self.values[-10:]}"
+            ) from None
+
+
+async def _clamp(
+    function_code: int,
+    start_address: int,
+    address: int,
+    count: int,
+    registers: list[int],
+    set_values: list[int] | list[bool] | None,
+) -> None:
+    """SimDevice action: the 'PLC' limits holding register CLAMPED_HR to 100."""
+    if set_values is not None and function_code in (6, 16):
+        if address <= CLAMPED_HR < address + count:
+            i = CLAMPED_HR - address
+            set_values[i] = min(int(set_values[i]), 100)  # type: ignore[call-overload]
+    return None
+
+
+def make_device(registers: int = 400, bits: int = 256) -> SimDevice:
+    # Four separate tables (not the shared block), coils/DI addressed per bit.
+    return SimDevice(
+        UNIT,
+        simdata=(
+            [SimData(0, count=bits, values=False, datatype=DataType.BITS)],
+            [SimData(0, count=bits, values=False, datatype=DataType.BITS)],
+            [SimData(0, count=registers, values=0, datatype=DataType.REGISTERS)],
+            [SimData(0, count=registers, values=0, datatype=DataType.REGISTERS)],
+        ),
+        action=_clamp,
+    )
+
+
+async def start_server(port: int = 0) -> tuple[ModbusTcpServer, int]:
+    server = ModbusTcpServer(make_device(), address=("127.0.0.1", port))
+    await server.serve_forever(background=True)
+    bound = server.transport.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+    return server, bound
+
+
+def _f32(x: float) -> float:
+    return struct.unpack(">f", struct.pack(">f", x))[0]
+
+
+# (datatype, raw registers as big-endian "ABCD", expected value)
+CASES: list[tuple[str, list[int], object]] = [
+    ("int16", [0xFFFE], -2),
+    ("uint16", [0xFFFE], 65534),
+    ("int32", [0xFFFE, 0x1DC0], -123456),
+    ("uint32", [0x1234, 0x5678], 0x12345678),
+    ("float32", list(struct.unpack(">HH", struct.pack(">f", 3.14))), _f32(3.14)),
+    ("float64", list(struct.unpack(">HHHH", struct.pack(">d", -2.718281828))), -2.718281828),
+    ("bool", [7], True),
+]
+
+
+# --------------------------------------------------------------------------- pure functions
+
+
+def test_parse_address_and_url() -> None:
+    assert parse_address("hr:100", "float32").offset == 100
+    a = parse_address("IR:30:le", "int32")
+    assert (a.table, a.word_le, a.byte_swap, a.read_only) == ("ir", True, False, True)
+    assert parse_address("hr:1:le:swap", "float64").byte_swap
+    for bad, dtype in [
+        ("hr", "int16"),
+        ("xx:1", "int16"),
+        ("hr:-1", "int16"),
+        ("hr:1:mid", "int16"),
+        ("hr:1:be:le", "int32"),
+        ("co:5", "int16"),
+        ("co:5:le", "bool"),
+        ("hr:65535", "int32"),
+    ]:
+        with pytest.raises(ConfigError):
+            parse_address(bad, dtype)
+    with pytest.raises(ConfigError, match="string"):
+        parse_address("hr:10", "string")
+    assert parse_url("modbus+tcp://plc.local") == ("plc.local", 502, 1)
+    assert parse_url("modbus+tcp://10.0.0.5:5020?unit=7") == ("10.0.0.5", 5020, 7)
+    assert parse_url("modbus+tcp://10.0.0.5:5020/?device_id=3")[2] == 3
+    for bad_url in ("modbus+tcp://h?unit=x", "modbus+tcp://h?slave=1", "modbus+tcp://:502"):
+        with pytest.raises(ConfigError):
+            parse_url(bad_url)
+
+
+def test_encode_decode_orders() -> None:
+    # 0x12345678 in the four usual layouts
+    assert encode_value("uint32", 0x12345678) == [0x1234, 0x5678]
+    assert encode_value("uint32", 0x12345678, word_le=True) == [0x5678, 0x1234]
+    assert encode_value("uint32", 0x12345678, byte_swap=True) == [0x3412, 0x7856]
+    assert encode_value("uint32", 0x12345678, word_le=True, byte_swap=True) == [0x7856, 0x3412]
+    for dtype, regs, expected in CASES:
+        for le in (False, True):
+            for swap in (False, True):
+                encoded = encode_value(dtype, expected, word_le=le, byte_swap=swap)
+                assert decode_registers(encoded, dtype, word_le=le, byte_swap=swap) == expected
+        if dtype != "bool":
+            assert decode_registers(regs, dtype) == expected
+    with pytest.raises(ValueError):
+        encode_value("int16", 40000)
+    with pytest.raises(ValueError):
+        encode_value("uint16", 1.5)
+    with pytest.raises(ValueError):
+        encode_value("float32", math.inf)
+    with pytest.raises(ValueError):
+        encode_value("float32", 1e39)
+    with pytest.raises(ValueError):
+        encode_value("bool", 1)
+
+
+def test_plan_reads_grouping() -> None:
+    # 201 single-register tags hr:0..hr:200 -> 2 requests, none over 125 registers
+    blocks = plan_reads(("hr", i, 1) for i in range(201))
+    assert blocks == [ReadBlock("hr", 0, 125), ReadBlock("hr", 125, 76)]
+    assert all(b.count <= 125 for b in blocks)
+    # small gaps (<= 8 unused) are read over, a bigger gap splits
+    assert plan_reads([("hr", 0, 2), ("hr", 10, 2)]) == [ReadBlock("hr", 0, 12)]
+    assert plan_reads([("hr", 0, 2), ("hr", 11, 2)]) == [
+        ReadBlock("hr", 0, 2),
+        ReadBlock("hr", 11, 2),
+    ]
+    # a multi-register value never straddles two requests; tables never mix
+    blocks = plan_reads([("hr", 0, 1), ("hr", 122, 4), ("ir", 0, 1), ("co", 0, 1)])
+    assert ReadBlock("hr", 0, 1) in blocks and ReadBlock("hr", 122, 4) in blocks
+    assert {b.table for b in blocks} == {"hr", "ir", "co"}
+    # bits: up to 2000 per request
+    bits = plan_reads(("co", i, 1) for i in range(2500))
+    assert [b.count for b in bits] == [2000, 500]
+    assert plan_reads([("hr", 5, 2), ("hr", 6, 2)]) == [ReadBlock("hr", 5, 3)]
+
+
+def test_open_driver_scheme() -> None:
+    tags = [Tag("t", "hr:1", "int16")]
+    drv = open_driver(
+        "modbus+tcp://127.0.0.1:1502", tags, on_value=lambda v: None, on_state=lambda s: None
+    )
+    assert isinstance(drv, ModbusTcpDriver)
+    with pytest.raises(UnsupportedSchemeError):
+        open_driver("modbus+rtu:///dev/ttyUSB0", tags, on_value=print, on_state=print)
+    with pytest.raises(ConfigError, match="string"):
+        ModbusTcpDriver(
+            "modbus+tcp://h",
+            [Tag("s", "hr:1", "string")],
+            on_value=print,
+            on_state=print,
+        )
+
+
+# --------------------------------------------------------------------------- against a server
+
+
+def test_datatypes_big_and_little_endian_words() -> None:
+    async def scenario() -> None:
+        server, port = await start_server()
+        tags: list[Tag] = []
+        offset = 0
+        for dtype, regs, _ in CASES:
+            for order in ("be", "le"):
+                raw = list(reversed(regs)) if order == "le" else list(regs)
+                await server.async_setValues(UNIT, FC_HR, offset, raw)
+                tags.append(Tag(f"{dtype}_{order}", f"hr:{offset}:{order}", dtype))
+                offset += len(regs) + 2
+        await server.async_setValues(UNIT, FC_IR, 20, [0x5678, 0x1234])
+        await server.async_setValues(UNIT, FC_CO, 3, [True])
+        await server.async_setValues(UNIT, FC_DI, 7, [True])
+        tags += [
+            Tag("ir_u32_le", "ir:20:le", "uint32"),
+            Tag("ir_u32_swap", "ir:20:swap", "uint32"),
+            Tag("coil3", "co:3", "bool"),
+            Tag("coil4", "co:4", "bool"),
+            Tag("di7", "di:7", "bool"),
+        ]
+        rec = Recorder()
+        url = f"modbus+tcp://127.0.0.1:{port}?unit={UNIT}"
+        try:
+            async with ModbusTcpDriver(
+                url, tags, on_value=rec.on_value, on_state=rec.on_state
+            ) as drv:
+                await rec.until(lambda: all(rec.latest(t.name) for t in tags), what="all values")
+                for dtype, _, expected in CASES:
+                    for order in ("be", "le"):
+                        got = rec.latest(f"{dtype}_{order}")
+                        assert got is not None and got.quality is Quality.GOOD
+                        assert got.value == expected, (dtype, order, got.value)
+                assert rec.latest("ir_u32_le").value == 0x12345678  # type: ignore[union-attr]
+                assert rec.latest("ir_u32_swap").value == 0x78563412  # type: ignore[union-attr]
+                assert rec.latest("coil3").value is True  # type: ignore[union-attr]
+                assert rec.latest("coil4").value is False  # type: ignore[union-attr]
+                assert rec.latest("di7").value is True  # type: ignore[union-attr]
+                # all 19 tags fit in few requests (same sampling period, small gaps)
+                assert sum(len(b) for b in drv.read_plan().values()) == 4  # hr, ir, co, di
+                # only changes are delivered; a change arrives with GOOD quality
+                before = len(rec.of("uint16_be"))
+                await asyncio.sleep(0.35)
+                assert len(rec.of("uint16_be")) == before
+                await server.async_setValues(UNIT, FC_HR, 6, [0])  # uint16_be
+                await rec.until(lambda: rec.latest("uint16_be").value == 0)  # type: ignore[union-attr]
+                read = await drv.read(["int32_le", "coil3"])
+                assert read["int32_le"].value == -123456 and read["coil3"].value is True
+                ts = rec.latest("uint16_be").source_ts  # type: ignore[union-attr]
+                assert ts.tzinfo is not None and ts.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+                assert any(">>" in f for f in drv.recent_frames())
+            assert rec.states[-1] is ConnectionState.CLOSED
+        finally:
+            await server.shutdown()
+
+    run(scenario())
+
+
+def test_deadband() -> None:
+    async def scenario() -> None:
+        server, port = await start_server()
+        await server.async_setValues(UNIT, FC_HR, 0, [100])
+        rec = Recorder()
+        tags = [Tag("level", "hr:0", "uint16", sampling_ms=20, deadband=5)]
+        try:
+            async with ModbusTcpDriver(
+                f"modbus+tcp://127.0.0.1:{port}", tags, on_value=rec.on_value, on_state=rec.on_state
+            ):
+                await rec.until(lambda: bool(rec.of("level")))
+                await server.async_setValues(UNIT, FC_HR, 0, [104])
+                await asyncio.sleep(0.15)
+                assert [v.value for v in rec.of("level")] == [100]
+                await server.async_setValues(UNIT, FC_HR, 0, [106])
+                await rec.until(lambda: rec.latest("level").value == 106)  # type: ignore[union-attr]
+        finally:
+            await server.shutdown()
+
+    run(scenario())
+
+
+def test_write_read_back_verify_and_refusals() -> None:
+    async def scenario() -> None:
+        server, port = await start_server()
+        tags = [
+            Tag("setpoint", "hr:10:le", "float32", access="rw"),
+            Tag("count", "hr:20", "int32", access="rw"),
+            Tag("speed", "hr:30", "uint16", access="rw"),
+            Tag("limited", f"hr:{CLAMPED_HR}", "uint16", access="rw"),
+            Tag("start", "co:2", "bool", access="rw"),
+            Tag("ro_hr", "hr:40", "int16"),
+            Tag("ro_ir", "ir:1", "int16", access="rw"),
+            Tag("ro_di", "di:1", "bool", access="rw"),
+        ]
+        rec = Recorder()
+        try:
+            async with ModbusTcpDriver(
+                f"modbus+tcp://127.0.0.1:{port}", tags, on_value=rec.on_value, on_state=rec.on_state
+            ) as drv:
+                result = await drv.write("setpoint", 72.5)
+                assert result.value == 72.5 and result.quality is Quality.GOOD
+                raw = await server.async_getValues(UNIT, 3, 10, 2)
+                assert raw == list(reversed(struct.unpack(">HH", struct.pack(">f", 72.5))))
+                assert (await drv.write("count", -70000)).value == -70000
+                assert (await drv.write("speed", 1500)).value == 1500
+                assert (await drv.write("start", True)).value is True
+                assert (await server.async_getValues(UNIT, 1, 2, 1)) == [True]
+                assert (await drv.write("limited", 80)).value == 80
+                await rec.until(lambda: getattr(rec.latest("speed"), "value", None) == 1500)
+
+                with pytest.raises(WriteVerifyError) as verify:
+                    await drv.write("limited", 500)
+                assert (verify.value.written, verify.value.read_back) == (500, 100)
+
+                for name, value in [("ro_hr", 1), ("ro_ir", 1), ("ro_di", True)]:
+                    with pytest.raises(WriteRejectedError):
+                        await drv.write(name, value)
+                with pytest.raises(WriteRejectedError, match="between"):
+                    await drv.write("speed", -1)
+                with pytest.raises(WriteRejectedError):
+                    await drv.write("start", 1)
+                assert any("not confirmed" in e for e in drv.recent_events())
+                assert drv.state is ConnectionState.CONNECTED
+        finally:
+            await server.shutdown()
+
+    run(scenario())
+
+
+def test_missing_address_reported_at_connect() -> None:
+    async def scenario() -> None:
+        server, port = await start_server()
+        tags = [Tag("ok", "hr:3", "int16"), Tag("gone", "hr:1000", "int16")]
+        try:
+            with pytest.raises(TagNotFoundError) as err:
+                async with ModbusTcpDriver(
+                    f"modbus+tcp://127.0.0.1:{port}", tags, on_value=print, on_state=print
+                ):
+                    pass
+            assert err.value.missing == (("gone", "hr:1000"),)
+        finally:
+            await server.shutdown()
+
+    run(scenario())
+
+
+def test_server_dropped_and_back() -> None:
+    async def scenario() -> None:
+        server, port = await start_server()
+        await server.async_setValues(UNIT, FC_HR, 5, [42])
+        await server.async_setValues(UNIT, FC_CO, 1, [True])
+        tags = [
+            Tag("temp", "hr:5", "uint16", sampling_ms=50, access="rw"),
+            Tag("run", "co:1", "bool", sampling_ms=200),
+        ]
+        rec = Recorder()
+        url = f"modbus+tcp://127.0.0.1:{port}"
+        async with ModbusTcpDriver(url, tags, on_value=rec.on_value, on_state=rec.on_state) as drv:
+            await rec.until(lambda: bool(rec.of("temp")) and bool(rec.of("run")))
+            await server.shutdown()
+            t_down = time.monotonic()
+            await rec.until(
+                lambda: all(
+                    getattr(rec.latest(t.name), "quality", None) is Quality.BAD for t in tags
+                ),
+                timeout=2.0,
+                what="BAD values",
+            )
+            assert time.monotonic() - t_down < 0.5
+            assert ConnectionState.RECONNECTING in rec.states
+            bad = rec.latest("temp")
+            assert bad is not None and bad.value == 42
+            assert bad.connection is ConnectionState.RECONNECTING
+            with pytest.raises(ConnectError, match="not connected"):
+                await drv.write("temp", 1)
+            # Backoff 0.1, 0.2, 0.4, 0.8 s (retries at ~0.1, 0.3, 0.7, 1.5 s), then capped
+            # at 1 s: restarting at 1.6 s is close to the worst case (next try ~2.5 s).
+            await asyncio.sleep(1.6)
+            assert drv.state is ConnectionState.RECONNECTING
+            retries = [e.rsplit(" ", 2)[-2] for e in drv.recent_events() if "retry in" in e]
+            assert retries[:4] == ["0.10", "0.20", "0.40", "0.80"]
+
+            server2, _ = await start_server(port)
+            await server2.async_setValues(UNIT, FC_HR, 5, [43])
+            await server2.async_setValues(UNIT, FC_CO, 1, [True])
+            t_up = time.monotonic()
+            try:
+                await rec.until(
+                    lambda: all(
+                        getattr(rec.latest(t.name), "quality", None) is Quality.GOOD for t in tags
+                    ),
+                    timeout=3.0,
+                    what="GOOD again",
+                )
+                elapsed = time.monotonic() - t_up
+                assert elapsed < 2.0, f"recovered in {elapsed:.2f} s"
+                assert drv.state is ConnectionState.CONNECTED
+                assert rec.latest("temp").value == 43  # type: ignore[union-attr]
+                assert rec.latest("run").value is True  # type: ignore[union-attr]
+                assert rec.states == [
+                    ConnectionState.CONNECTING,
+                    ConnectionState.CONNECTED,
+                    ConnectionState.RECONNECTING,
+                    ConnectionState.CONNECTED,
+                ]
+                assert any("link lost" in e for e in drv.recent_events())
+            finally:
+                await server2.shutdown()
+
+    run(scenario())
+
+
+def test_no_server_then_wait_connected_false() -> None:
+    async def scenario() -> None:
+        server, port = await start_server()
+        await server.shutdown()
+        rec = Recorder()
+        drv = ModbusTcpDriver(
+            f"modbus+tcp://127.0.0.1:{port}",
+            [Tag("x", "hr:0", "int16")],
+            on_value=rec.on_value,
+            on_state=rec.on_state,
+            wait_connected=False,
+            timeout=0.5,
+        )
+        async with drv:
+            assert drv.state is ConnectionState.CONNECTING
+            await asyncio.sleep(0.4)
+            assert drv.last_error is not None
+            server2, _ = await start_server(port)
+            try:
+                await rec.until(lambda: bool(rec.of("x")), timeout=3.0)
+                assert rec.latest("x").quality is Quality.GOOD  # type: ignore[union-attr]
+            finally:
+                await server2.shutdown()
+
+    run(scenario())
+
+
+def test_gap_the_device_refuses_is_replanned() -> None:
+    async def scenario() -> None:
+        # hr 0..3 and 8..11 exist, 4..7 do not: the merged read 0..11 is refused
+        holey = SimDevice(
+            UNIT,
+            simdata=[
+                SimData(0, count=4, values=0, datatype=DataType.REGISTERS),
+                SimData(8, count=4, values=0, datatype=DataType.REGISTERS),
+            ],
+        )
+        server = ModbusTcpServer(holey, address=("127.0.0.1", 0))
+        await server.serve_forever(background=True)
+        port = server.transport.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        await server.async_setValues(UNIT, FC_HR, 1, [11])
+        await server.async_setValues(UNIT, FC_HR, 9, [99])
+        tags = [Tag("a", "hr:1", "uint16"), Tag("b", "hr:9", "uint16")]
+        assert plan_reads(b for b in [("hr", 1, 1), ("hr", 9, 1)]) == [ReadBlock("hr", 1, 9)]
+        rec = Recorder()
+        try:
+            async with ModbusTcpDriver(
+                f"modbus+tcp://127.0.0.1:{port}", tags, on_value=rec.on_value, on_state=rec.on_state
+            ) as drv:
+                await rec.until(lambda: bool(rec.of("a")) and bool(rec.of("b")))
+                assert (rec.latest("a").value, rec.latest("b").value) == (11, 99)  # type: ignore[union-attr]
+                assert drv.read_plan() == {100: [ReadBlock("hr", 1, 1), ReadBlock("hr", 9, 1)]}
+        finally:
+            await server.shutdown()
+
+    run(scenario())
