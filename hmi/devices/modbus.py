@@ -55,9 +55,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from types import TracebackType
-from typing import Literal, Self
+from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
 
 from pymodbus.client import AsyncModbusTcpClient
@@ -80,6 +78,8 @@ from hmi.devices.base import (
     WriteRejectedError,
     WriteVerifyError,
 )
+from hmi.devices.link import SupervisedDriver
+from hmi.devices.link import now_utc as _now
 
 __all__ = [
     "MAX_BITS",
@@ -123,8 +123,6 @@ _REGISTER_TYPES: dict[str, tuple[str, int, tuple[int, int] | None]] = {
 }
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 # --------------------------------------------------------------------------- pure helpers
@@ -373,7 +371,7 @@ class _RefusedError(Exception):
 _LINK_ERRORS = (TimeoutError, OSError, ConnectionError, ModbusException)
 
 
-class ModbusTcpDriver:
+class ModbusTcpDriver(SupervisedDriver["_Binding"]):
     """Modbus TCP :class:`~hmi.devices.base.Driver` on top of pymodbus's async client.
 
     Options (all keyword): ``timeout`` (1 s per request attempt, also the connect
@@ -405,21 +403,12 @@ class ModbusTcpDriver:
         config_retry_s: float = 10.0,
         history: int = 200,
     ) -> None:
-        self.url = url
         self.host, self.port, self.unit = parse_url(url)
         if timeout <= 0 or retries < 0:
             raise ConfigError(f"timeout must be > 0 and retries >= 0 (url {url!r})")
-        self._on_value = on_value
-        self._on_state = on_state
-        self._on_error = on_error
         self.timeout = timeout
         self.retries = retries
-        self.connect_timeout = connect_timeout
-        self.wait_connected = wait_connected
-        self.backoff_initial = backoff_initial
-        self.backoff_max = backoff_max
         self.max_gap = max_gap
-        self.config_retry_s = config_retry_s
 
         bindings: dict[str, _Binding] = {}
         bad: list[str] = []
@@ -432,110 +421,38 @@ class ModbusTcpDriver:
                 bad.append(f"{tag.name}: {exc}")
         if bad:
             raise ConfigError("bad Modbus tag configuration: " + "; ".join(bad))
-        self._bindings = bindings
+        super().__init__(
+            url,
+            bindings,
+            on_value=on_value,
+            on_state=on_state,
+            on_error=on_error,
+            connect_timeout=connect_timeout,
+            wait_connected=wait_connected,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            config_retry_s=config_retry_s,
+            history=history,
+        )
         groups: dict[int, list[_Binding]] = {}
         for b in bindings.values():
             groups.setdefault(b.tag.sampling_ms, []).append(b)
         self._groups = [_PollGroup(ms, members) for ms, members in sorted(groups.items())]
-
-        self._state = ConnectionState.DISCONNECTED
-        self._last: dict[str, TagValue] = {}
-        self._events: deque[str] = deque(maxlen=history)
         self._frames: deque[tuple[float, bool, bytes]] = deque(maxlen=history)
         self._client: AsyncModbusTcpClient | None = None
-        self._generation = 0
-        self._lost = asyncio.Event()
-        self._settled = asyncio.Event()
-        self._fatal: DeviceError | None = None
-        self._last_error: DeviceError | None = None
-        self._supervisor: asyncio.Task[None] | None = None
         self._pollers: list[asyncio.Task[None]] = []
-        self._closing = False
 
     # ------------------------------------------------------------------ public API
-
-    @property
-    def state(self) -> ConnectionState:
-        return self._state
-
-    @property
-    def tags(self) -> dict[str, Tag]:
-        return {name: b.tag for name, b in self._bindings.items()}
-
-    @property
-    def last_error(self) -> DeviceError | None:
-        """The most recent error met while (re)connecting; None once connected."""
-        return self._last_error
-
-    def last_values(self) -> dict[str, TagValue]:
-        return dict(self._last)
 
     def read_plan(self) -> dict[int, list[ReadBlock]]:
         """The read requests of each poll group (sampling_ms -> blocks), for diagnosis."""
         return {g.sampling_ms: list(g.blocks) for g in self._groups}
-
-    def recent_events(self) -> list[str]:
-        """The ring buffer of recent link events, oldest first (for diagnosis)."""
-        return list(self._events)
 
     def recent_frames(self) -> list[str]:
         """The ring buffer of recent raw frames, oldest first: ``'<t> >> hex'`` (sent) / ``<<``."""
         return [
             f"{t:.3f} {'>>' if sent else '<<'} {data.hex(' ')}" for t, sent, data in self._frames
         ]
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        if not self.wait_connected:
-            return self
-        try:
-            await asyncio.wait_for(self._settled.wait(), self.connect_timeout)
-        except TimeoutError:
-            reason = self._last_error
-            await self.aclose()
-            raise ConnectError(
-                f"could not connect to {self.url} within {self.connect_timeout:g} s"
-                + (f": {reason}" if reason else ""),
-                url=self.url,
-            ) from reason
-        if self._fatal is not None:
-            fatal = self._fatal
-            await self.aclose()
-            raise fatal
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def start(self) -> None:
-        """Start the supervisor (``__aenter__`` does this). Idempotent."""
-        if self._closing:
-            raise ConnectError("driver is closed", url=self.url)
-        if self._supervisor is None:
-            self._set_state(ConnectionState.CONNECTING)
-            self._supervisor = asyncio.create_task(
-                self._supervise(), name=f"modbus-supervisor {self.url}"
-            )
-
-    async def aclose(self) -> None:
-        """Stop polling and reconnecting, close the socket and report CLOSED. Idempotent."""
-        if self._closing and self._supervisor is None:
-            return
-        self._closing = True
-        task, self._supervisor = self._supervisor, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await self._stop_pollers()
-        self._drop_client()
-        self._note("closed")
-        self._set_state(ConnectionState.CLOSED)
 
     async def read(self, names: Sequence[str]) -> dict[str, TagValue]:
         """Read ``names`` from the device now (merged requests); does not call ``on_value``."""
@@ -636,52 +553,12 @@ class ModbusTcpDriver:
 
     # ------------------------------------------------------------------ internals
 
-    def _binding(self, name: str) -> _Binding:
-        try:
-            return self._bindings[name]
-        except KeyError:
-            raise ConfigError(f"no tag named {name!r} is configured for {self.url}") from None
-
-    def _require_client(self) -> AsyncModbusTcpClient:
-        if self._state is not ConnectionState.CONNECTED or self._client is None:
-            raise ConnectError(
-                f"not connected to {self.url} (state {self._state})",
-                url=self.url,
-                operator_message=(
-                    "The machine is not connected right now, so nothing was sent. "
-                    "Wait until the connection is back, then try again."
-                ),
-            )
-        return self._client
-
     def _link_error(self, what: str, exc: BaseException) -> DeviceError:
         if isinstance(exc, TimeoutError) or "No response" in str(exc):
             return DeviceTimeout(
                 f"{what} on {self.url} got no answer ({self.retries + 1} x {self.timeout:g} s)"
             )
         return ConnectError(f"{what} on {self.url} failed: {exc}", url=self.url)
-
-    def _note(self, msg: str, *args: object, level: int = logging.DEBUG) -> None:
-        text = msg % args if args else msg
-        self._events.append(f"{_now().isoformat(timespec='milliseconds')} {text}")
-        logger.log(level, "%s: %s", self.url, text)
-
-    def _set_state(self, state: ConnectionState) -> None:
-        if state is self._state:
-            return
-        self._state = state
-        self._note("state -> %s", state, level=logging.INFO)
-        try:
-            self._on_state(state)
-        except Exception:
-            logger.exception("on_state callback failed for %s", self.url)
-
-    def _deliver(self, value: TagValue) -> None:
-        self._last[value.tag] = value
-        try:
-            self._on_value(value)
-        except Exception:
-            logger.exception("on_value callback failed for tag %s", value.tag)
 
     def _offer(self, value: TagValue) -> None:
         """Deliver ``value`` only if it differs (value beyond deadband, or quality)."""
@@ -706,41 +583,9 @@ class ModbusTcpDriver:
         if new != old:
             self._deliver(value)
 
-    def _record_error(self, error: DeviceError) -> None:
-        is_new = self._last_error is None or str(self._last_error) != str(error)
-        self._last_error = error
-        self._note("connect failed: %s", error, level=logging.WARNING if is_new else logging.DEBUG)
-        if is_new and self._on_error is not None:
-            try:
-                self._on_error(error)
-            except Exception:
-                logger.exception("on_error callback failed for %s", self.url)
-
     def _trace_packet(self, sending: bool, data: bytes) -> bytes:
         self._frames.append((time.time(), sending, bytes(data)))
         return data
-
-    def _trigger_loss(self, generation: int, reason: str) -> None:
-        if generation != self._generation or self._lost.is_set() or self._closing:
-            return
-        self._note("link lost (%s)", reason, level=logging.WARNING)
-        self._lost.set()
-
-    def _mark_all_bad(self) -> None:
-        """Re-deliver every tag's last value as BAD so no screen shows it as current."""
-        now = _now()
-        for name in self._bindings:
-            last = self._last.get(name)
-            self._deliver(
-                TagValue(
-                    name,
-                    last.value if last else None,
-                    Quality.BAD,
-                    last.source_ts if last else now,
-                    now,
-                    self._state,
-                )
-            )
 
     async def _request(self, generation: int, request: Awaitable[ModbusPDU]) -> ModbusPDU:
         """Await a pymodbus request, but give up at once when the link is declared lost.
@@ -816,55 +661,6 @@ class ModbusTcpDriver:
         raise AssertionError(f"no read block covers {binding.tag.address}")  # pragma: no cover
 
     # -- the supervisor
-
-    async def _supervise(self) -> None:
-        backoff = self.backoff_initial
-        while True:
-            try:
-                await self._connect_once()
-            except asyncio.CancelledError:
-                raise
-            except TagNotFoundError as exc:
-                self._record_error(exc)
-                self._drop_client()
-                if self.wait_connected and not self._settled.is_set():
-                    self._fatal = exc
-                    self._settled.set()
-                    return
-                await asyncio.sleep(self.config_retry_s)
-                continue
-            except DeviceError as exc:
-                self._record_error(exc)
-            except _LINK_ERRORS as exc:
-                self._record_error(self._link_error("connect", exc))
-            except Exception as exc:  # keep the supervisor alive, but say what broke
-                logger.exception("unexpected error while connecting to %s", self.url)
-                self._record_error(
-                    ConnectError(f"connect to {self.url} failed: {exc!r}", url=self.url)
-                )
-            else:
-                backoff = self.backoff_initial
-                self._last_error = None
-                self._set_state(ConnectionState.CONNECTED)
-                self._settled.set()
-                generation = self._generation
-                self._pollers = [
-                    asyncio.create_task(
-                        self._poll_loop(generation, group),
-                        name=f"modbus-poll {self.url} {group.sampling_ms} ms",
-                    )
-                    for group in self._groups
-                ]
-                await self._lost.wait()
-                await self._stop_pollers()
-                self._set_state(ConnectionState.RECONNECTING)
-                self._mark_all_bad()
-                self._drop_client()
-                continue  # first retry at once, backoff after that
-            self._drop_client()
-            self._note("retry in %.2f s", backoff)
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, self.backoff_max)
 
     async def _connect_once(self) -> None:
         self._generation += 1
@@ -991,6 +787,30 @@ class ModbusTcpDriver:
             if deadline < now:  # overran: skip the missed rounds rather than burst
                 deadline = now
             await asyncio.sleep(deadline - now)
+
+    # -- hooks of SupervisedDriver
+
+    LINK_ERRORS = _LINK_ERRORS
+    KIND = "modbus"
+
+    def _connect_error(self, exc: BaseException) -> DeviceError:
+        return self._link_error("connect", exc)
+
+    async def _on_connected(self) -> None:
+        generation = self._generation
+        self._pollers = [
+            asyncio.create_task(
+                self._poll_loop(generation, group),
+                name=f"modbus-poll {self.url} {group.sampling_ms} ms",
+            )
+            for group in self._groups
+        ]
+
+    async def _on_lost(self) -> None:
+        await self._stop_pollers()
+
+    async def _drop(self, *, graceful: bool) -> None:
+        self._drop_client()
 
     async def _stop_pollers(self) -> None:
         pollers, self._pollers = self._pollers, []

@@ -29,12 +29,10 @@ import contextlib
 import logging
 import math
 import struct
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from asyncua import Client, ua
 from asyncua.common.subscription import DataChangeNotif, Subscription
@@ -55,6 +53,8 @@ from hmi.devices.base import (
     WriteRejectedError,
     WriteVerifyError,
 )
+from hmi.devices.link import SupervisedDriver
+from hmi.devices.link import now_utc as _now
 
 __all__ = ["OpcUaDriver"]
 
@@ -75,8 +75,6 @@ _TYPES: dict[str, tuple[ua.VariantType, int, tuple[int, int] | None]] = {
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _aware(ts: datetime | None) -> datetime | None:
@@ -171,7 +169,7 @@ class _SubscriptionHandler:
         self._driver._on_status_change(self._generation, status)
 
 
-class OpcUaDriver:
+class OpcUaDriver(SupervisedDriver["_Binding"]):
     """OPC UA :class:`~hmi.devices.base.Driver` on top of ``asyncua.Client``.
 
     Options (all keyword): ``connect_timeout`` (10 s, only with ``wait_connected``),
@@ -204,17 +202,8 @@ class OpcUaDriver:
     ) -> None:
         if not url.lower().startswith("opc.tcp://"):
             raise ConfigError(f"OpcUaDriver needs an opc.tcp:// URL, got {url!r}")
-        self.url = url
-        self._on_value = on_value
-        self._on_state = on_state
-        self._on_error = on_error
-        self.connect_timeout = connect_timeout
-        self.wait_connected = wait_connected
         self.request_timeout = request_timeout
         self.keepalive_s = keepalive_s
-        self.backoff_initial = backoff_initial
-        self.backoff_max = backoff_max
-        self.config_retry_s = config_retry_s
 
         bindings: dict[str, _Binding] = {}
         bad: list[str] = []
@@ -227,97 +216,25 @@ class OpcUaDriver:
                 bad.append(f"{tag.name} ({tag.address})")
         if bad:
             raise ConfigError("not OPC UA NodeIds: " + ", ".join(bad))
-        self._bindings = bindings
+        super().__init__(
+            url,
+            bindings,
+            on_value=on_value,
+            on_state=on_state,
+            on_error=on_error,
+            connect_timeout=connect_timeout,
+            wait_connected=wait_connected,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            config_retry_s=config_retry_s,
+            history=history,
+        )
         self._by_handle: dict[int, _Binding] = {}
-
-        self._state = ConnectionState.DISCONNECTED
-        self._last: dict[str, TagValue] = {}
-        self._events: deque[str] = deque(maxlen=history)
         self._client: Client | None = None
         self._subscriptions: list[Subscription] = []
-        self._generation = 0
-        self._lost = asyncio.Event()
         self._connected = asyncio.Event()
-        self._settled = asyncio.Event()  # first connect succeeded or failed for good
-        self._fatal: DeviceError | None = None
-        self._last_error: DeviceError | None = None
-        self._supervisor: asyncio.Task[None] | None = None
-        self._closing = False
 
     # ------------------------------------------------------------------ public API
-
-    @property
-    def state(self) -> ConnectionState:
-        return self._state
-
-    @property
-    def tags(self) -> dict[str, Tag]:
-        return {name: b.tag for name, b in self._bindings.items()}
-
-    @property
-    def last_error(self) -> DeviceError | None:
-        """The most recent error met while (re)connecting; None once connected."""
-        return self._last_error
-
-    def last_values(self) -> dict[str, TagValue]:
-        return dict(self._last)
-
-    def recent_events(self) -> list[str]:
-        """The ring buffer of recent link events, oldest first (for diagnosis)."""
-        return list(self._events)
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        if not self.wait_connected:
-            return self
-        try:
-            await asyncio.wait_for(self._settled.wait(), self.connect_timeout)
-        except TimeoutError:
-            reason = self._last_error
-            await self.aclose()
-            raise ConnectError(
-                f"could not connect to {self.url} within {self.connect_timeout:g} s"
-                + (f": {reason}" if reason else ""),
-                url=self.url,
-            ) from reason
-        if self._fatal is not None:
-            fatal = self._fatal
-            await self.aclose()
-            raise fatal
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def start(self) -> None:
-        """Start the supervisor (``__aenter__`` does this). Idempotent."""
-        if self._closing:
-            raise ConnectError("driver is closed", url=self.url)
-        if self._supervisor is None:
-            self._set_state(ConnectionState.CONNECTING)
-            self._supervisor = asyncio.create_task(
-                self._supervise(), name=f"opcua-supervisor {self.url}"
-            )
-
-    async def aclose(self) -> None:
-        """Stop reconnecting, close the session and report CLOSED. Idempotent."""
-        if self._closing and self._supervisor is None:
-            return
-        self._closing = True
-        task, self._supervisor = self._supervisor, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await self._drop_client(graceful=self._state is ConnectionState.CONNECTED)
-        self._connected.clear()
-        self._note("closed")
-        self._set_state(ConnectionState.CLOSED)
 
     async def read(self, names: Sequence[str]) -> dict[str, TagValue]:
         """Read the current value of ``names`` from the device in one request."""
@@ -373,60 +290,10 @@ class OpcUaDriver:
 
     # ------------------------------------------------------------------ internals
 
-    def _binding(self, name: str) -> _Binding:
-        try:
-            return self._bindings[name]
-        except KeyError:
-            raise ConfigError(f"no tag named {name!r} is configured for {self.url}") from None
-
-    def _require_client(self) -> Client:
-        if self._state is not ConnectionState.CONNECTED or self._client is None:
-            raise ConnectError(
-                f"not connected to {self.url} (state {self._state})",
-                url=self.url,
-                operator_message=(
-                    "The machine is not connected right now, so nothing was sent. "
-                    "Wait until the connection is back, then try again."
-                ),
-            )
-        return self._client
-
     def _link_error(self, what: str, exc: BaseException) -> DeviceError:
         if isinstance(exc, TimeoutError):
             return DeviceTimeout(f"{what} on {self.url} timed out after {self.request_timeout:g} s")
         return ConnectError(f"{what} on {self.url} failed: {exc}", url=self.url)
-
-    def _note(self, msg: str, *args: object, level: int = logging.DEBUG) -> None:
-        text = msg % args if args else msg
-        self._events.append(f"{_now().isoformat(timespec='milliseconds')} {text}")
-        logger.log(level, "%s: %s", self.url, text)
-
-    def _set_state(self, state: ConnectionState) -> None:
-        if state is self._state:
-            return
-        self._state = state
-        self._note("state -> %s", state, level=logging.INFO)
-        try:
-            self._on_state(state)
-        except Exception:
-            logger.exception("on_state callback failed for %s", self.url)
-
-    def _deliver(self, value: TagValue) -> None:
-        self._last[value.tag] = value
-        try:
-            self._on_value(value)
-        except Exception:
-            logger.exception("on_value callback failed for tag %s", value.tag)
-
-    def _record_error(self, error: DeviceError) -> None:
-        is_new = self._last_error is None or str(self._last_error) != str(error)
-        self._last_error = error
-        self._note("connect failed: %s", error, level=logging.WARNING if is_new else logging.DEBUG)
-        if is_new and self._on_error is not None:
-            try:
-                self._on_error(error)
-            except Exception:
-                logger.exception("on_error callback failed for %s", self.url)
 
     def _to_tag_value(
         self, name: str, dv: ua.DataValue, received: datetime, connection: ConnectionState
@@ -454,74 +321,6 @@ class OpcUaDriver:
 
     async def _on_connection_lost(self, generation: int, exc: Exception) -> None:
         self._trigger_loss(generation, f"connection lost: {exc!r}")
-
-    def _trigger_loss(self, generation: int, reason: str) -> None:
-        if generation != self._generation or self._lost.is_set() or self._closing:
-            return
-        self._note("link lost (%s)", reason, level=logging.WARNING)
-        self._lost.set()
-
-    def _mark_all_bad(self) -> None:
-        """Re-deliver every tag's last value as BAD so no screen shows it as current."""
-        now = _now()
-        for name in self._bindings:
-            last = self._last.get(name)
-            self._deliver(
-                TagValue(
-                    name,
-                    last.value if last else None,
-                    Quality.BAD,
-                    last.source_ts if last else now,
-                    now,
-                    self._state,
-                )
-            )
-
-    # -- the supervisor
-
-    async def _supervise(self) -> None:
-        backoff = self.backoff_initial
-        while True:
-            try:
-                await self._connect_once()
-            except asyncio.CancelledError:
-                raise
-            except TagNotFoundError as exc:
-                self._record_error(exc)
-                await self._drop_client(graceful=True)
-                if self.wait_connected and not self._settled.is_set():
-                    self._fatal = exc
-                    self._settled.set()
-                    return
-                await asyncio.sleep(self.config_retry_s)
-                continue
-            except DeviceError as exc:
-                self._record_error(exc)
-            except (TimeoutError, OSError, UaError, ConnectionError) as exc:
-                self._record_error(
-                    ConnectError(f"connect to {self.url} failed: {exc!r}", url=self.url)
-                )
-            except Exception as exc:  # keep the supervisor alive, but say what broke
-                logger.exception("unexpected error while connecting to %s", self.url)
-                self._record_error(
-                    ConnectError(f"connect to {self.url} failed: {exc!r}", url=self.url)
-                )
-            else:
-                backoff = self.backoff_initial
-                self._last_error = None
-                self._set_state(ConnectionState.CONNECTED)
-                self._connected.set()
-                self._settled.set()
-                await self._lost.wait()
-                self._connected.clear()
-                self._set_state(ConnectionState.RECONNECTING)
-                self._mark_all_bad()
-                await self._drop_client(graceful=False)
-                continue  # first retry at once, backoff after that
-            await self._drop_client(graceful=False)
-            self._note("retry in %.2f s", backoff)
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, self.backoff_max)
 
     async def _connect_once(self) -> None:
         self._generation += 1
@@ -644,6 +443,20 @@ class OpcUaDriver:
                     + ". Ask maintenance to check the tag configuration."
                 ),
             )
+
+    # -- hooks of SupervisedDriver
+
+    LINK_ERRORS = (TimeoutError, OSError, UaError, ConnectionError)
+    KIND = "opcua"
+
+    async def _on_connected(self) -> None:
+        self._connected.set()
+
+    async def _on_lost(self) -> None:
+        self._connected.clear()
+
+    async def _drop(self, *, graceful: bool) -> None:
+        await self._drop_client(graceful=graceful)
 
     async def _drop_client(self, *, graceful: bool) -> None:
         """Tear the current client down without leaving asyncua tasks behind."""
