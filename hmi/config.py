@@ -9,6 +9,7 @@ reason for every problem found, so the app never starts half-configured.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -82,6 +83,9 @@ class TagConfig(_Strict):
     sampling_ms: int = Field(default=100, ge=10, le=60_000)
     deadband: float = Field(default=0.0, ge=0.0)
     access: Literal["r", "rw"] = "r"
+    # Linear scaling of the device value: engineering = raw * scale + offset.
+    scale: float = 1.0
+    offset: float = 0.0
     # Shown on the live screen as a process value (with a trend).
     process_value: bool = False
     low_limit: float | None = None
@@ -91,6 +95,10 @@ class TagConfig(_Strict):
     def _limits_ordered(self) -> TagConfig:
         if self.low_limit is not None and self.high_limit is not None and self.low_limit >= self.high_limit:
             raise ValueError(f"low_limit ({self.low_limit}) must be below high_limit ({self.high_limit})")
+        if self.scale == 0 or not math.isfinite(self.scale) or not math.isfinite(self.offset):
+            raise ValueError("scale must be a finite non-zero number and offset finite")
+        if (self.scale != 1.0 or self.offset != 0.0) and self.datatype in ("bool", "string"):
+            raise ValueError(f"scale/offset only apply to numeric tags, not {self.datatype}")
         return self
 
 
@@ -214,7 +222,8 @@ class StationConfig(_Strict):
         from hmi.devices.base import Tag
 
         return [Tag(name=t.name, address=t.address, datatype=t.datatype, unit=t.unit,
-                    sampling_ms=t.sampling_ms, deadband=t.deadband, access=t.access)
+                    sampling_ms=t.sampling_ms, deadband=t.deadband, access=t.access,
+                    scale=t.scale, offset=t.offset)
                 for t in self.machine.tags]
 
     def process_tags(self) -> list[TagConfig]:

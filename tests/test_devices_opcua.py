@@ -275,7 +275,7 @@ def test_unknown_addresses_raise_tag_not_found_listing_all() -> None:
 def test_open_driver_refuses_what_it_cannot_handle() -> None:
     noop = lambda _x: None  # noqa: E731
     for url, scheme in [
-        ("modbus+rtu:///dev/ttyUSB0", "modbus+rtu"),
+        ("s7://192.168.0.10", "s7"),
     ]:
         with pytest.raises(UnsupportedSchemeError, match=re.escape(scheme)) as info:
             open_driver(url, [], on_value=noop, on_state=noop)

@@ -14,6 +14,7 @@ scheme here: the composition root starts the simulator process
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,6 +56,9 @@ class Tag:
     sampling_ms: int = 100
     deadband: float = 0.0
     access: Literal["r", "rw"] = "r"
+    #: Linear scaling raw -> engineering: ``eng = raw * scale + offset``.
+    scale: float = 1.0
+    offset: float = 0.0
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -74,10 +78,49 @@ class Tag:
             raise ValueError(f"tag {self.name!r}: deadband only applies to numeric tags")
         if self.access not in ("r", "rw"):
             raise ValueError(f"tag {self.name!r}: access must be 'r' or 'rw', got {self.access!r}")
+        if not math.isfinite(self.scale) or self.scale == 0 or not math.isfinite(self.offset):
+            raise ValueError(
+                f"tag {self.name!r}: scale must be a finite non-zero number and offset finite "
+                f"(got scale={self.scale}, offset={self.offset})"
+            )
+        if self.scaled and not self.is_numeric:
+            raise ValueError(f"tag {self.name!r}: scale/offset only apply to numeric tags")
 
     @property
     def is_numeric(self) -> bool:
         return self.datatype not in ("bool", "string")
+
+    @property
+    def is_integer(self) -> bool:
+        return self.datatype in ("int16", "uint16", "int32", "uint32")
+
+    @property
+    def scaled(self) -> bool:
+        return self.scale != 1.0 or self.offset != 0.0
+
+    def to_eng(self, raw: object) -> object:
+        """Device value -> engineering value (unchanged when the tag is not scaled)."""
+        if not self.scaled or isinstance(raw, bool) or not isinstance(raw, int | float):
+            return raw
+        return raw * self.scale + self.offset
+
+    def to_raw(self, eng: object) -> object:
+        """Engineering value -> device value; integer tags round to the nearest raw step.
+
+        Non-numbers are returned unchanged so the driver's own type check
+        refuses them with its usual message.
+        """
+        if not self.scaled or isinstance(eng, bool) or not isinstance(eng, int | float):
+            return eng
+        raw = (eng - self.offset) / self.scale
+        if self.is_integer and math.isfinite(raw):
+            return round(raw)
+        return raw
+
+    @property
+    def raw_deadband(self) -> float:
+        """The deadband in device units (what a server or poller compares raw values with)."""
+        return self.deadband / abs(self.scale)
 
 
 class Quality(enum.StrEnum):
@@ -273,7 +316,9 @@ def open_driver(
 
         return ModbusTcpDriver(url, tags, on_value=on_value, on_state=on_state, **options)
     if scheme == "modbus+rtu":
-        raise UnsupportedSchemeError(url, scheme)
+        from hmi.devices.modbus import ModbusRtuDriver  # type: ignore[attr-defined]
+
+        return ModbusRtuDriver(url, tags, on_value=on_value, on_state=on_state, **options)
     if scheme == "sim":
         raise UnsupportedSchemeError(
             url,
