@@ -12,6 +12,7 @@ os.environ.setdefault("HMI_NO_USER_CONFIG", "1")
 
 pytest_plugins = [
     "tests.fixtures.postgres",
+    "tests.fixtures.ptys",
     "tests.fixtures.simulator",
     "tests.fixtures.station",
 ]
