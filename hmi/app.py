@@ -220,9 +220,24 @@ class Station:
                     raise RuntimeError("sim:// needs the simulator process (started by hmi.cli)")
                 url = await self.simulator.wait_ready()
                 self.trace.mark("simulator_ready")
+            options: dict[str, Any] = {}
+            if url.startswith("opc.tcp://"):  # [machine.opcua]: security, login, trust store
+                from hmi.devices.opcua import ADMIN_ERRORS
+
+                security = self.cfg.opcua_security(self.data_dir)
+                if m.scheme == "sim":  # our own child process on loopback: trust its certificate
+                    from hmi.devices.sim.server import certificate_paths
+
+                    security = security.trusting(certificate_paths()[0])
+                options["security"] = security
+                # Problems only an administrator can fix (untrusted certificate, login refused)
+                # go on the banner; the driver retries them slowly and reports each once.
+                options["on_error"] = lambda exc: (
+                    self.report_error(exc.operator_message, exc)
+                    if isinstance(exc, ADMIN_ERRORS) else None)
             self.driver = open_driver(url, self.cfg.device_tags(), on_value=self.monitor.on_tag_value,
                                       on_state=self.monitor.on_connection_state,
-                                      wait_connected=False)
+                                      wait_connected=False, **options)
             await self.driver.__aenter__()
             self.trace.mark("driver_started")
         except DeviceError as exc:

@@ -1,14 +1,25 @@
-"""Command line: ``hmi`` starts the station; ``hmi masterdata import`` loads master data.
+"""Command line: ``hmi`` starts the station; further commands:
+
+* ``hmi masterdata import FILE`` loads master data;
+* ``hmi tags browse opc.tcp://HOST:PORT`` prints a ready-to-paste ``[[machine.tags]]``
+  TOML snippet for every variable under a node of an OPC UA server, connecting with
+  the same security as the station (``--config``) or as given by options;
+* ``hmi certs list|accept|reject`` manages the station's OPC UA trust store
+  (:mod:`hmi.devices.pki`): an unknown server certificate is refused and kept in
+  ``rejected/`` until an administrator accepts it here.
 
 Kept light on purpose: Qt, SQLAlchemy and asyncua are imported only when a
-command needs them, so the login screen paints quickly.
+command needs them, so the login screen paints quickly. Tool commands print
+errors to stderr with exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -31,7 +42,8 @@ def data_dir() -> Path:
 def _station_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="hmi",
-        description="MES operator station. Other commands: `hmi masterdata import FILE`.",
+        description="MES operator station. Other commands: `hmi masterdata import FILE`, "
+                    "`hmi tags browse URL`, `hmi certs list|accept|reject`.",
     )
     src = p.add_mutually_exclusive_group()
     src.add_argument("--demo", action="store_true",
@@ -127,6 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["masterdata"]:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
         return masterdata_main(argv[1:])
+    if argv[:1] in (["tags"], ["certs"]):
+        verbose = "-v" in argv or "--verbose" in argv
+        logging.basicConfig(level=logging.INFO if verbose else logging.ERROR,
+                            format="%(levelname)s %(name)s: %(message)s")
+        if not verbose:
+            logging.getLogger("asyncua").setLevel(logging.CRITICAL)
+        return tags_main(argv[1:]) if argv[0] == "tags" else certs_main(argv[1:])
     args = _station_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -164,6 +183,269 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if simulator is not None:
             simulator.stop_blocking()
+
+
+# --------------------------------------------------------------------------- hmi tags / hmi certs
+
+
+def _fail(message: str) -> int:
+    print(f"hmi: {message}", file=sys.stderr)
+    return 2
+
+
+def _security_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("security (default: as [machine.opcua] of --config, else "
+                             "Basic256Sha256/SignAndEncrypt, anonymous)")
+    g.add_argument("--security-policy", choices=("None", "Basic256Sha256", "Aes128Sha256RsaOaep",
+                                                 "Aes256Sha256RsaPss"))
+    g.add_argument("--security-mode", choices=("Sign", "SignAndEncrypt"))
+    g.add_argument("--allow-insecure", action="store_true", default=None,
+                   help="needed for --security-policy None")
+    g.add_argument("--auth", choices=("anonymous", "username", "certificate"))
+    g.add_argument("--username")
+    g.add_argument("--password-file", type=Path, help="file holding the password (mode 0600)")
+    g.add_argument("--pki-dir", type=Path,
+                   help="trust store and station certificate (default: DATA_DIR/pki)")
+
+
+def _tags_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="hmi tags", description="Find a machine's tags.")
+    sub = p.add_subparsers(dest="action", required=True)
+    b = sub.add_parser(
+        "browse", help="print a [[machine.tags]] TOML snippet for every variable under a node",
+        description="Connect to an OPC UA server and print a ready-to-paste [[machine.tags]] "
+                    "entry for every Variable under --root. Variables the station cannot use "
+                    "are printed commented out, with the reason.")
+    b.add_argument("url", help="opc.tcp://HOST:PORT[/PATH]")
+    b.add_argument("--root", default="i=85", metavar="NODEID",
+                   help="start node (default i=85, the Objects folder), e.g. 'ns=2;s=Machine'")
+    b.add_argument("--depth", type=int, default=5, metavar="N",
+                   help="levels below the root to walk (default 5)")
+    b.add_argument("--config", type=Path, metavar="PATH",
+                   help="take security and login from this station file's [machine.opcua]")
+    b.add_argument("--data-dir", type=Path)
+    b.add_argument("--timeout", type=float, default=4.0, metavar="S",
+                   help="seconds to wait for each answer (default 4)")
+    b.add_argument("-v", "--verbose", action="store_true")
+    _security_args(b)
+    return p
+
+
+def _certs_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="hmi certs",
+        description="The station's OPC UA trust store: servers whose certificates it trusts "
+                    "(trusted/) or refused (rejected/), and the station's own certificate.")
+    sub = p.add_subparsers(dest="action", required=True)
+    parsers = [
+        sub.add_parser("list", help="show the station certificate, trusted and rejected servers"),
+        sub.add_parser("accept", help="trust a (rejected) server certificate"),
+        sub.add_parser("reject", help="stop trusting a certificate (moves it to rejected/)"),
+    ]
+    for q in parsers[1:]:
+        q.add_argument("thumbprint", help="SHA-256 thumbprint, or its first 8+ hex digits")
+    parsers[2].add_argument("--delete", action="store_true", help="remove the certificate entirely")
+    for q in parsers:
+        src = q.add_mutually_exclusive_group()
+        src.add_argument("--config", type=Path, metavar="PATH", help="station file (TOML)")
+        src.add_argument("--demo", action="store_true", help="the demo station's trust store")
+        q.add_argument("--data-dir", type=Path)
+        q.add_argument("--pki-dir", type=Path, help="the PKI directory itself")
+        q.add_argument("-v", "--verbose", action="store_true")
+    return p
+
+
+def _station_file(args: argparse.Namespace):
+    """The station file named by --config / --demo, or None."""
+    from hmi import config
+
+    if getattr(args, "demo", False):
+        return config.load(config.demo_config_path())
+    if args.config is not None:
+        return config.load(args.config)
+    return None
+
+
+def _pki_dir(args: argparse.Namespace, cfg) -> Path:
+    ddir = args.data_dir or data_dir()
+    if args.pki_dir is not None:
+        return args.pki_dir
+    if cfg is not None:
+        return cfg.resolve_path(cfg.machine.opcua.pki_dir, ddir)
+    return ddir / "pki"
+
+
+def _same_store_args(args: argparse.Namespace) -> str:
+    """The options that name this trust store, for a copy-paste hint."""
+    parts = []
+    if args.pki_dir is not None:
+        parts.append(f"--pki-dir {args.pki_dir}")
+    elif getattr(args, "demo", False):
+        parts.append("--demo")
+    elif args.config is not None:
+        parts.append(f"--config {args.config}")
+    if args.data_dir is not None and args.pki_dir is None:
+        parts.append(f"--data-dir {args.data_dir}")
+    return (" " + " ".join(parts)) if parts else ""
+
+
+def _browse_security(args: argparse.Namespace, cfg):
+    """OpcUaSecurity from --config, overridden by the explicit options."""
+    import dataclasses
+    import socket
+
+    from hmi.devices.pki import OpcUaSecurity, Pki
+
+    ddir = args.data_dir or data_dir()
+    overrides = {k: v for k, v in {
+        "policy": args.security_policy, "mode": args.security_mode,
+        "allow_insecure": args.allow_insecure, "auth": args.auth, "username": args.username,
+        "password_file": args.password_file, "pki_dir": args.pki_dir,
+    }.items() if v is not None}
+    if cfg is not None:
+        return dataclasses.replace(cfg.opcua_security(ddir), **overrides)
+    pki_dir = overrides.setdefault("pki_dir", ddir / "pki")
+    own = Pki(pki_dir).own_certificate()
+    uri = own.application_uri if own is not None and own.application_uri else (
+        f"urn:{socket.gethostname()}:openmes:hmi")
+    return OpcUaSecurity(application_uri=uri, **overrides)
+
+
+async def _browse(url: str, security, root: str, depth: int, timeout: float):
+    import contextlib
+
+    from hmi.devices.opcua import OpcUaConnector, browse_variables
+
+    connector = OpcUaConnector(url, security, request_timeout=timeout, name="OpenMES hmi tags browse")
+    client = await connector.connect()
+    try:
+        return await browse_variables(client, root, depth)
+    finally:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(client.disconnect(), timeout)
+
+
+def tag_name(path: tuple[str, ...] | list[str]) -> str:
+    """``("Machine", "Setpoint.Temperature")`` -> ``machine_setpoint_temperature``."""
+    words = []
+    for part in path:
+        part = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", part)
+        part = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", part)
+        words.append(re.sub(r"[^a-z0-9]+", "_", part.lower()).strip("_"))
+    name = re.sub(r"_+", "_", "_".join(w for w in words if w))
+    if not name or not name[0].isalpha():
+        name = f"tag_{name}".rstrip("_")
+    return name[:64].rstrip("_")
+
+
+def render_tags_toml(variables, *, url: str, root: str) -> str:
+    """The ``[[machine.tags]]`` snippet for :func:`hmi.devices.opcua.browse_variables` results."""
+    import json
+
+    def q(text: str) -> str:  # a JSON string is a valid TOML basic string
+        return json.dumps(text, ensure_ascii=False)
+
+    lines = [
+        f"# Tags under {root} on {url}, found by `hmi tags browse`.",
+        "# Check names, units, sampling_ms and deadbands before use; the station needs",
+        "# the logical tags state, good_count and scrap_count (rename to match).",
+    ]
+    used: set[str] = set()
+    usable = 0
+    for var in variables:
+        base = tag_name(var.path)
+        name, n = base, 2
+        while name in used:
+            name, n = f"{base[:60]}_{n}", n + 1
+        used.add(name)
+        entry = [
+            "[[machine.tags]]",
+            f"name = {q(name)}",
+            f"address = {q(var.nodeid)}",
+            f"datatype = {q(var.datatype or var.ua_datatype)}",
+        ]
+        if var.writable:
+            entry.append('access = "rw"')
+        if var.unit:
+            entry.append(f"unit = {q(var.unit)}")
+        lines.append("")
+        lines.append(f"# {'/'.join(var.path)}")
+        if var.reason:
+            lines.append(f"# not usable: {var.reason}")
+            lines.extend(f"# {line}" for line in entry)
+        else:
+            usable += 1
+            lines.extend(entry)
+    lines.insert(3, f"# {usable} usable of {len(variables)} variables.")
+    return "\n".join(lines) + "\n"
+
+
+def tags_main(argv: list[str]) -> int:
+    args = _tags_parser().parse_args(argv)
+    from hmi.config import ConfigError as StationFileError
+    from hmi.devices.base import DeviceError
+    from hmi.devices.pki import UntrustedServerError
+
+    if not args.url.lower().startswith("opc.tcp://"):
+        return _fail(f"{args.url!r} is not an OPC UA address (expected opc.tcp://HOST:PORT)")
+    if args.depth < 1:
+        return _fail("--depth must be at least 1")
+    try:
+        cfg = _station_file(args)
+        security = _browse_security(args, cfg)
+        variables = asyncio.run(_browse(args.url, security, args.root, args.depth, args.timeout))
+    except StationFileError as exc:
+        return _fail(f"the station file is invalid:\n{exc}")
+    except UntrustedServerError as exc:
+        hint = f"hmi certs accept {exc.thumbprint[:16]}{_same_store_args(args)}"
+        return _fail(f"{exc}\nTo trust it, after checking the thumbprint with the machine: {hint}")
+    except DeviceError as exc:
+        hint = " (on the command line: --allow-insecure)" if "allow_insecure" in str(exc) else ""
+        return _fail(f"{exc}{hint}")
+    if not variables:
+        return _fail(f"no variables under {args.root} within {args.depth} level(s) on {args.url}")
+    sys.stdout.write(render_tags_toml(variables, url=args.url, root=args.root))
+    return 0
+
+
+def certs_main(argv: list[str]) -> int:
+    args = _certs_parser().parse_args(argv)
+    from hmi.config import ConfigError as StationFileError
+    from hmi.devices.pki import Pki, PkiError
+
+    try:
+        cfg = _station_file(args)
+    except StationFileError as exc:
+        return _fail(f"the station file is invalid:\n{exc}")
+    pki = Pki(_pki_dir(args, cfg))
+    again = _same_store_args(args)
+    try:
+        if args.action == "list":
+            print(f"PKI directory: {pki.root}")
+            own = pki.own_certificate()
+            print("\nStation certificate (give it to the OPC UA server's administrator):")
+            print("  " + (own.describe().replace("\n", "\n  ") if own else
+                         "none yet; it is made on the first secure connection"))
+            for title, certs in (("Trusted servers", pki.trusted()),
+                                 ("Rejected servers", pki.rejected())):
+                print(f"\n{title} ({len(certs)}):")
+                for c in certs:
+                    print("  " + c.describe().replace("\n", "\n  "))
+            if pki.rejected():
+                print(f"\nAccept one after checking its thumbprint: hmi certs accept THUMBPRINT{again}")
+        elif args.action == "accept":
+            info = pki.accept(args.thumbprint)
+            print(f"trusted: {info.subject} (SHA-256 {info.thumbprint})\n  {info.path}")
+            print("A running station picks this up within a second; no restart needed.")
+        else:
+            info = pki.reject(args.thumbprint, delete=args.delete)
+            what = "deleted" if args.delete else f"rejected (kept in {info.path})"
+            print(f"{what}: {info.subject} (SHA-256 {info.thumbprint})")
+    except PkiError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot change the trust store {pki.root}: {exc}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -102,6 +103,63 @@ class TagConfig(_Strict):
         return self
 
 
+SECURITY_POLICIES = ("None", "Basic256Sha256", "Aes128Sha256RsaOaep", "Aes256Sha256RsaPss")
+
+
+class OpcUaSection(_Strict):
+    """``[machine.opcua]``: how an OPC UA connection is secured and how the station logs in.
+
+    Checked here as far as the file alone allows; the password file's permissions
+    are checked when the connection is set up (``hmi.devices.pki``).
+    """
+
+    # Declared first: the validators below read it.
+    allow_insecure: bool = False
+    security_policy: Literal[SECURITY_POLICIES] = "Basic256Sha256"  # type: ignore[valid-type]
+    security_mode: Literal["Sign", "SignAndEncrypt"] = "SignAndEncrypt"
+    auth: Literal["anonymous", "username", "certificate"] = "anonymous"
+    username: str = Field(default="", validate_default=True)
+    # A file holding the password (mode 0600); passwords never go into the station file.
+    password_file: str = Field(default="", validate_default=True)
+    pki_dir: str = "{data_dir}/pki"
+    # Default: urn:<site>:<station id>:hmi
+    application_uri: str = ""
+
+    @field_validator("security_policy")
+    @classmethod
+    def _insecure_needs_consent(cls, v: str, info: ValidationInfo) -> str:
+        if v == "None" and not info.data.get("allow_insecure", False):
+            raise ValueError(
+                "'None' sends everything unsigned and unencrypted; set allow_insecure = true "
+                "to accept that (isolated networks or the loopback simulator only)"
+            )
+        return v
+
+    @field_validator("auth")
+    @classmethod
+    def _certificate_needs_policy(cls, v: str, info: ValidationInfo) -> str:
+        if v == "certificate" and info.data.get("security_policy") == "None":
+            raise ValueError("certificate login needs a security policy other than 'None'")
+        return v
+
+    @field_validator("username", "password_file")
+    @classmethod
+    def _only_for_username_login(cls, v: str, info: ValidationInfo) -> str:
+        auth = info.data.get("auth")
+        if auth == "username" and not v.strip():
+            raise ValueError("required when auth = 'username'")
+        if auth is not None and auth != "username" and v:
+            raise ValueError(f"only used with auth = 'username' (auth is {auth!r})")
+        return v
+
+    @field_validator("application_uri")
+    @classmethod
+    def _uri(cls, v: str) -> str:
+        if v and not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+", v):
+            raise ValueError(f"{v!r} is not a URI (e.g. urn:acme:st-10:hmi)")
+        return v
+
+
 class MachineSection(_Strict):
     """How the station reaches its machine."""
 
@@ -110,12 +168,18 @@ class MachineSection(_Strict):
     seed: int = 1
     speed: float = Field(default=1.0, gt=0, le=1000)
     cycle_time_s: float = Field(default=1.5, gt=0)
+    # Scenario file to play (sim:// only), relative to the station file; "" = none.
+    scenario: str = ""
+    # Which face of the simulator the station reads (sim:// only).
+    sim_protocol: Literal["opcua", "modbus"] = "opcua"
     # Raw state code → machine state (defaults match the built-in simulator).
     state_codes: dict[str, Literal[MACHINE_STATES]] = Field(  # type: ignore[valid-type]
         default_factory=lambda: {str(i + 1): s for i, s in enumerate(MACHINE_STATES)}
     )
     counter_bits: Literal[16, 32] = 32
     tags: list[TagConfig] = Field(min_length=1)
+    # OPC UA security and login (opc.tcp:// and sim://).
+    opcua: OpcUaSection = OpcUaSection()
 
     @field_validator("url")
     @classmethod
@@ -179,11 +243,103 @@ class DatabaseSection(_Strict):
         return v
 
 
+#: Named scanner suffixes (case-insensitive in the file); "" means NONE.
+SCANNER_SUFFIXES = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n", "TAB": b"\t", "NONE": b""}
+
+
+def _framing_bytes(v: str, key: str, limit: int) -> bytes:
+    """The bytes a prefix/suffix string stands for (each character one byte, U+0000…U+00FF)."""
+    if len(v) > limit:
+        raise ValueError(f"{key} is {len(v)} characters long; at most {limit} are allowed")
+    wide = sorted({c for c in v if ord(c) > 0xFF})
+    if wide:
+        raise ValueError(
+            f"{key} may only hold byte values (\\u0000 to \\u00ff); {''.join(wide)!r} is not one"
+        )
+    return v.encode("latin-1")
+
+
 class ScannerSection(_Strict):
-    # Serial port of a scanner, e.g. /dev/ttyACM0; empty: keyboard-wedge only.
+    """Barcode scanners: one serial scanner and/or keyboard-wedge scanners (docs/scanners.md)."""
+
+    # Serial port of a scanner, best its udev link /dev/serial/by-id/…; empty: keyboard-wedge only.
     port: str = ""
     baud: int = Field(default=9600, gt=0)
-    suffix: Literal["CR", "LF", "CRLF", "TAB", ""] = "CR"
+    bytesize: Literal[5, 6, 7, 8] = 8
+    parity: Literal["N", "E", "O", "M", "S"] = "N"
+    stopbits: Literal[1, 1.5, 2] = 1
+    # Bytes the scanner sends before / after every code. suffix: CR, LF, CRLF, TAB, NONE,
+    # or the bytes themselves as a TOML string ("\u0003" = ETX). prefix: the bytes ("\u0002").
+    prefix: str = ""
+    suffix: str = "CR"
+    # Silence that ends a code when suffix = NONE; with a suffix, an unfinished code older
+    # than this is discarded (so it is never glued to the next scan). 0 = never.
+    frame_timeout_ms: int = Field(default=100, ge=0, le=10_000)
+    # Longer codes are refused (serial and wedge), with a message to the operator.
+    max_length: int = Field(default=512, ge=8, le=65_536)
+    # Keyboard-wedge (USB HID) scanners, told apart from typing by the gaps between keys.
+    wedge: bool = True
+    wedge_max_interkey_ms: int = Field(default=35, ge=5, le=200)
+    wedge_min_length: int = Field(default=4, ge=2, le=1000)
+    wedge_terminator: Literal["ENTER", "TAB", "ENTER_OR_TAB"] = "ENTER"
+
+    @field_validator("port")
+    @classmethod
+    def _port(cls, v: str) -> str:
+        return v.strip()
+
+    @field_validator("prefix")
+    @classmethod
+    def _prefix(cls, v: str) -> str:
+        _framing_bytes(v, "prefix", 16)
+        return v
+
+    @field_validator("suffix")
+    @classmethod
+    def _suffix(cls, v: str) -> str:
+        name = v.strip(" ").upper()
+        if name in SCANNER_SUFFIXES or name == "":
+            return name or "NONE"
+        if v.replace(" ", "").isalnum():
+            raise ValueError(
+                f"unknown suffix {v!r}: use CR, LF, CRLF, TAB or NONE, or give the bytes "
+                'themselves as a string such as "\\u0003" (ETX)'
+            )
+        _framing_bytes(v, "suffix", 8)
+        return v
+
+    @model_validator(mode="after")
+    def _frames_can_end(self) -> ScannerSection:
+        if self.port and self.suffix == "NONE" and self.frame_timeout_ms == 0:
+            raise ValueError(
+                "with suffix = NONE a code can only end by silence: set frame_timeout_ms "
+                "(e.g. 50) or configure the scanner to send a CR suffix"
+            )
+        return self
+
+    @property
+    def prefix_bytes(self) -> bytes:
+        return _framing_bytes(self.prefix, "prefix", 16)
+
+    @property
+    def suffix_bytes(self) -> bytes:
+        if self.suffix in SCANNER_SUFFIXES:
+            return SCANNER_SUFFIXES[self.suffix]
+        return _framing_bytes(self.suffix, "suffix", 8)
+
+    def serial_options(self) -> dict[str, Any]:
+        """Keyword arguments for :class:`hmi.devices.scanner.SerialScanner` (besides callbacks)."""
+        return {
+            "port": self.port,
+            "baudrate": self.baud,
+            "bytesize": self.bytesize,
+            "parity": self.parity,
+            "stopbits": self.stopbits,
+            "prefix": self.prefix_bytes,
+            "suffix": self.suffix_bytes,
+            "frame_timeout": self.frame_timeout_ms / 1000,
+            "max_length": self.max_length,
+        }
 
 
 class UiSection(_Strict):
@@ -203,6 +359,30 @@ class SecuritySection(_Strict):
     lockout_min: int = Field(default=5, ge=1)
 
 
+class HistorySection(_Strict):
+    """The bounded local process-value history (docs/process-history.md)."""
+
+    # Every sample is kept at full rate for this long, then only as buckets.
+    full_rate_hours: float = Field(default=24.0, gt=0, le=24 * 31)
+    # Width of the downsampled buckets (min/max/avg/first/last per bucket).
+    bucket_s: int = Field(default=60, ge=1, le=3600)
+    # Buckets older than this are dropped.
+    keep_days: float = Field(default=90.0, gt=0, le=3660)
+    # Size cap of the history file; the oldest data goes first when it is reached.
+    max_mb: int = Field(default=1024, ge=16)
+    path: str = "{data_dir}/history.sqlite"
+
+    @model_validator(mode="after")
+    def _windows_nest(self) -> HistorySection:
+        if self.bucket_s > self.full_rate_hours * 3600:
+            raise ValueError(f"bucket_s ({self.bucket_s}) must not exceed the full-rate window "
+                             f"({self.full_rate_hours} h)")
+        if self.keep_days * 24 < self.full_rate_hours:
+            raise ValueError(f"keep_days ({self.keep_days}) must cover the full-rate window "
+                             f"({self.full_rate_hours} h)")
+        return self
+
+
 class StationConfig(_Strict):
     station: StationSection
     machine: MachineSection
@@ -210,6 +390,7 @@ class StationConfig(_Strict):
     scanner: ScannerSection = ScannerSection()
     ui: UiSection = UiSection()
     security: SecuritySection = SecuritySection()
+    history: HistorySection = HistorySection()
 
     # Set by load(): where the file was, for resolving relative paths.
     source: Path | None = Field(default=None, exclude=True)
@@ -226,6 +407,19 @@ class StationConfig(_Strict):
                     scale=t.scale, offset=t.offset)
                 for t in self.machine.tags]
 
+    def opcua_security(self, data_dir: Path) -> Any:
+        """``[machine.opcua]`` as the driver's :class:`hmi.devices.pki.OpcUaSecurity`."""
+        from hmi.devices.pki import OpcUaSecurity
+
+        o = self.machine.opcua
+        return OpcUaSecurity(
+            policy=o.security_policy, mode=o.security_mode, allow_insecure=o.allow_insecure,
+            auth=o.auth, username=o.username,
+            password_file=self.resolve_path(o.password_file, data_dir) if o.password_file else None,
+            pki_dir=self.resolve_path(o.pki_dir, data_dir),
+            application_uri=o.application_uri or f"urn:{self.station.site}:{self.station.id}:hmi",
+        )
+
     def process_tags(self) -> list[TagConfig]:
         return [t for t in self.machine.tags if t.process_value]
 
@@ -238,6 +432,9 @@ class StationConfig(_Strict):
 
     def local_db_url(self, data_dir: Path) -> str:
         return "sqlite:///" + str(self.resolve_path(self.database.local, data_dir))
+
+    def history_path(self, data_dir: Path) -> Path:
+        return self.resolve_path(self.history.path, data_dir)
 
 
 class ConfigError(Exception):

@@ -382,3 +382,166 @@ def test_server_loss_marks_values_bad_then_reconnects_within_2s() -> None:
         assert_no_leftover_tasks()
 
     run(scenario())
+
+
+# --------------------------------------------------------------------------- scaling
+
+
+def test_scaled_tag_reads_writes_and_filters_in_engineering_units() -> None:
+    """raw int16 -> eng = raw * 0.1 - 50; writes convert back, range errors speak eng units."""
+
+    async def scenario() -> None:
+        async with BareOpcUaServer() as srv:
+            addr = await srv.add_variable("Raw", 700, ua.VariantType.Int16, writable=True)
+            tag = Tag("temp", addr, "int16", access="rw", scale=0.1, offset=-50.0,
+                      sampling_ms=50, deadband=1.0)  # fmt: skip
+            rec = Recorder()
+            async with driver(srv.url, [tag], rec) as drv:
+                assert (await drv.read(["temp"]))["temp"].value == pytest.approx(20.0)
+                await rec.until(lambda: len(rec.of("temp")) == 1, what="initial value")
+
+                tv = await drv.write("temp", 25.5)  # raw 755 on the device
+                assert tv.value == pytest.approx(25.5) and tv.quality is Quality.GOOD
+                assert srv.read("Raw") == 755
+                await rec.until(lambda: len(rec.of("temp")) == 2, what="25.5 reported")
+
+                # deadband 1.0 eng = 10 raw: +5 raw (0.5 eng) is suppressed, +15 raw is not
+                # (asyncua's server compares each value with the one before it)
+                await srv.write("Raw", 760, ua.VariantType.Int16)
+                await srv.write("Raw", 775, ua.VariantType.Int16)
+                await rec.until(
+                    lambda: rec.latest("temp").value == pytest.approx(27.5),  # type: ignore[union-attr]
+                    what="27.5",
+                )
+                assert [v.value for v in rec.of("temp")] == pytest.approx([20.0, 25.5, 27.5])
+
+                with pytest.raises(WriteRejectedError, match=r"between -3326\.8 and 3226\.7"):
+                    await drv.write("temp", 4000.0)  # raw 40500 does not fit int16
+                assert srv.read("Raw") == 775  # nothing was sent
+
+    run(scenario())
+
+
+# --------------------------------------------------------------------------- dead peers
+
+
+def test_port_that_accepts_but_never_answers_fails_within_the_connect_timeout() -> None:
+    async def scenario() -> None:
+        held: list[asyncio.StreamWriter] = []
+
+        async def accept_and_ignore(_r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
+            held.append(w)  # keep the socket open, never write a byte
+
+        server = await asyncio.start_server(accept_and_ignore, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        url = f"opc.tcp://127.0.0.1:{port}/silent"
+        rec = Recorder()
+        t0 = time.monotonic()
+        with pytest.raises(ConnectError) as info:
+            async with driver(url, [Tag("x", "ns=2;s=X")], rec, connect_timeout=2.0,
+                              request_timeout=0.5):  # fmt: skip
+                pass
+        elapsed = time.monotonic() - t0
+        assert elapsed < 6.0, f"took {elapsed:.2f} s for a 2 s connect timeout"
+        assert held, "the driver never opened the TCP connection"
+        text = str(info.value)
+        assert "within 2 s" in text
+        assert "accepted the TCP connection but did not answer the OPC UA Hello within 0.5 s" in text
+        assert rec.states == [ConnectionState.CONNECTING, ConnectionState.CLOSED]
+        server.close()
+        for w in held:
+            w.close()
+        await server.wait_closed()
+        assert_no_leftover_tasks()
+
+    run(scenario())
+
+
+class FreezableProxy:
+    """A TCP proxy on loopback that can stop forwarding (a hung server, socket still open)."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.forwarding = asyncio.Event()
+        self.forwarding.set()
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._writers: list[asyncio.StreamWriter] = []
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            writer.close()
+            return
+        self._writers += [writer, up_writer]
+        for src, dst in ((reader, up_writer), (up_reader, writer)):
+            task = asyncio.create_task(self._pump(src, dst))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _pump(self, src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+        try:
+            while data := await src.read(65536):
+                await self.forwarding.wait()
+                dst.write(data)
+                await dst.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            dst.close()
+
+    async def close(self) -> None:
+        assert self._server is not None
+        self._server.close()
+        for w in self._writers:
+            w.close()
+        for t in list(self._tasks):
+            t.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._server.wait_closed()
+
+
+def test_server_that_freezes_mid_subscription_goes_bad_within_keepalive_and_recovers() -> None:
+    async def scenario() -> None:
+        async with BareOpcUaServer() as srv:
+            addr = await srv.add_variable("Temp", 20.0, ua.VariantType.Double)
+            proxy = FreezableProxy(srv.port)
+            await proxy.start()
+            url = f"opc.tcp://127.0.0.1:{proxy.port}/test"
+            rec = Recorder()
+            tag = Tag("temp", addr, sampling_ms=50)
+            async with driver(url, [tag], rec, keepalive_s=0.5, request_timeout=1.0) as drv:
+                await rec.until(lambda: rec.latest("temp") is not None, what="initial value")
+                proxy.forwarding.clear()  # the server hangs; TCP stays open
+                t_freeze = time.monotonic()
+                await rec.until(
+                    lambda: rec.latest("temp").quality is Quality.BAD,  # type: ignore[union-attr]
+                    timeout=6.0,
+                    what="BAD after the freeze",
+                )
+                went_bad = time.monotonic() - t_freeze
+                # keep-alive every 0.5 s, probe timeout 0.5 s: ~1 s; allow 3x on a busy CPU
+                assert went_bad < 3.0, f"BAD only after {went_bad:.2f} s"
+                assert rec.latest("temp").value == 20.0  # type: ignore[union-attr]
+                assert drv.state is not ConnectionState.CONNECTED
+                print(f"frozen server detected after {went_bad:.3f} s")
+
+                await srv.write("Temp", 23.0, ua.VariantType.Double)  # changes while frozen
+                proxy.forwarding.set()
+                await rec.until(
+                    lambda: (v := rec.latest("temp")) is not None
+                    and v.quality is Quality.GOOD
+                    and v.value == 23.0,
+                    timeout=8.0,
+                    what="fresh GOOD value after the server answers again",
+                )
+                assert drv.state is ConnectionState.CONNECTED
+            await proxy.close()
+
+    run(scenario())

@@ -1,1 +1,2 @@
-"""Built-in machine simulator: a deterministic model served as a real OPC UA server."""
+"""Built-in machine simulator: a deterministic model served as a real OPC UA server
+(and, on request, a Modbus TCP device); see docs/simulator.md."""

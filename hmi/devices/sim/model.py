@@ -17,21 +17,43 @@ Behaviour (defaults in :class:`MachineConfig`):
   measurement noise (the heater trips to ambient while FAULTED or STOPPED);
   pressure is high while running; speed is parts per minute from the last cycle.
 
-Integration runs in sub-steps of at most ``max_substep`` simulated seconds so
-the result does not depend on how coarsely the caller steps.
+Time grid
+---------
+The model integrates on a fixed grid of ``step_s`` (0.1 s) simulated seconds,
+counted from 0 by an integer step number. :meth:`MachineModel.advance_to` runs
+every grid step up to the requested time and reports that time; the values are
+those of the last grid step at or before it. So the history is a function of
+(seed, config, scenario) alone: stepping by 0.25 s or by 10 s gives the same
+snapshot at every common time, and a replay is identical whatever the tick rate.
+
+Scripted events
+---------------
+A :class:`~hmi.devices.sim.scenario.Scenario` is applied on the same grid: an
+event ``at`` T takes effect at the first grid step at or after T (T itself when
+T is a multiple of 0.1 s; events at 0 s before the first step). Within a grid
+step the order is: machine logic (part completion, end of a timed stop), then
+the events due, then the process values — so a scripted event overrides what
+the random behaviour did at that moment. With ``random = false`` no random
+fault, micro-stop, idle or changeover happens at all; cycles stay jittered and
+scrap stays random at ``scrap_rate``.
 """
 
 from __future__ import annotations
 
 import enum
+import logging
 import math
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from hmi.devices.sim.scenario import Scenario, ScenarioEvent
+
 __all__ = ["MachineConfig", "MachineModel", "MachineSnapshot", "MachineState", "UINT32_MOD"]
+
+logger = logging.getLogger(__name__)
 
 UINT32_MOD = 2**32
 
@@ -67,7 +89,8 @@ class MachineConfig:
     pressure_idle_bar: float = 1.0
     pressure_tau_s: float = 1.5
     pressure_noise_bar: float = 0.03
-    max_substep: float = 0.1
+    step_s: float = 0.1  # integration grid (simulated seconds)
+    random_stops: bool = True  # False: no random fault/micro-stop/idle/changeover
 
 
 @dataclass(frozen=True)
@@ -91,9 +114,11 @@ class MachineModel:
     """A simulated production machine.
 
     ``clock`` (default ``time.monotonic``) is only read by :meth:`step` without
-    an argument; ``speed`` scales wall time to simulated time in :meth:`step`.
-    ``epoch`` is the UTC time at simulated time 0 (source timestamps are
-    ``epoch + sim_time``).
+    an argument; ``speed`` scales that clock to simulated time in :meth:`step`.
+    The server instead drives :meth:`advance_to` from a
+    :class:`~hmi.devices.sim.clock.SimClock`. ``epoch`` is the UTC time at
+    simulated time 0 (source timestamps are ``epoch + sim_time``). ``scenario``
+    scripts events on the simulated time line (see the module docstring).
     """
 
     def __init__(
@@ -106,32 +131,53 @@ class MachineModel:
         epoch: datetime | None = None,
         good_count: int = 0,
         scrap_count: int = 0,
+        scenario: Scenario | None = None,
     ) -> None:
         if speed <= 0:
             raise ValueError(f"speed must be > 0, got {speed}")
-        self.config = config or MachineConfig()
+        config = config or MachineConfig()
+        if scenario is not None and not scenario.random:
+            config = replace(config, random_stops=False)
+        if not config.step_s > 0:
+            raise ValueError(f"step_s must be > 0, got {config.step_s}")
+        self.config = config
         self.speed = speed
+        self.seed = seed
         self._clock = clock
         self._last_clock: float | None = None
         self.epoch = epoch or datetime.now(UTC)
         self._rng = random.Random(seed)
-        self.sim_time = 0.0
+        self.sim_time = 0.0  # the time last advanced to (what snapshots report)
+        self._k = 0  # grid steps done
+        self._now = 0.0  # time of the last grid step (what the logic sees)
         self.state = MachineState.RUNNING
         self.good_count = good_count % UINT32_MOD
         self.scrap_count = scrap_count % UINT32_MOD
+        #: parts made since the model was created, never wrapped or preset (ground truth)
+        self.made_good = 0
+        self.made_scrap = 0
+        self.scrap_rate = config.scrap_rate
         self.cycle_time = 0.0
         self.fault_code = 0
-        self.setpoint = self.config.setpoint_c
-        self._temp_true = self.config.setpoint_c
-        self._pressure_true = self.config.pressure_running_bar
+        self.setpoint = config.setpoint_c
+        self._temp_true = config.setpoint_c
+        self._pressure_true = config.pressure_running_bar
         self.temperature = self._temp_true
         self.pressure = self._pressure_true
         self.speed_ppm = 0.0
         self._state_until = math.inf  # end of a timed non-running state
         self._cycle_started = 0.0
         self._cycle_len = self._draw_cycle()
-        self._parts_to_changeover = self._rng.randint(*self.config.changeover_every)
+        self._parts_to_changeover = self._rng.randint(*config.changeover_every)
         self.transitions: list[tuple[float, MachineState]] = [(0.0, self.state)]
+        self.scenario = scenario
+        self._script: list[ScenarioEvent] = list(scenario.events) if scenario else []
+        self._next_event = 0
+        #: (grid time, event) for every scripted event applied so far
+        self.applied: list[tuple[float, ScenarioEvent]] = []
+        #: (grid time, counter, value before, value after) for every counter preset
+        self.presets: list[tuple[float, str, int, int]] = []
+        self._apply_due()  # events at 0 s
 
     # ------------------------------------------------------------------ driving
 
@@ -148,11 +194,20 @@ class MachineModel:
         """Advance simulated time by ``dt`` seconds."""
         if dt < 0:
             raise ValueError(f"dt must be >= 0, got {dt}")
-        remaining = dt
-        while remaining > 1e-12:
-            h = min(remaining, self.config.max_substep)
-            self._substep(h)
-            remaining -= h
+        return self.advance_to(self.sim_time + dt)
+
+    def advance_to(self, t: float) -> MachineSnapshot:
+        """Advance to simulated time ``t`` (no-op if ``t`` is not later than now)."""
+        if not math.isfinite(t):
+            raise ValueError(f"time must be finite, got {t}")
+        h = self.config.step_s
+        target = math.floor(t / h + 1e-9)
+        while self._k < target:
+            self._k += 1
+            self._now = round(self._k * h, 9)
+            self._grid_step(h)
+        if t > self.sim_time:
+            self.sim_time = t
         return self.snapshot()
 
     def snapshot(self) -> MachineSnapshot:
@@ -182,10 +237,38 @@ class MachineModel:
         self._enter(MachineState.STOPPED, math.inf)
 
     def start(self) -> None:
-        if self.state is MachineState.STOPPED:
+        """Reset and start: from any non-running state (a latched fault too) back to RUNNING."""
+        if self.state is not MachineState.RUNNING:
             self._start_running()
 
+    def fault(self, code: int, duration: float | None = None) -> None:
+        """FAULTED with ``code`` for ``duration`` s (None: latched until :meth:`start`)."""
+        self.fault_code = int(code)
+        self._enter(MachineState.FAULTED, self._until(duration))
+
+    def hold(self, state: MachineState, duration: float | None = None) -> None:
+        """Enter a non-running, non-fault state for ``duration`` s (None: until :meth:`start`)."""
+        if state in (MachineState.RUNNING, MachineState.FAULTED):
+            raise ValueError(f"hold() is for stop states, not {state.name}")
+        self._enter(state, math.inf if state is MachineState.STOPPED else self._until(duration))
+
+    def preset_counter(self, which: str, value: int) -> None:
+        """Set the good or scrap counter (what a PLC preset or reset does)."""
+        if which not in ("good_count", "scrap_count"):
+            raise ValueError(f"unknown counter {which!r}")
+        old = getattr(self, which)
+        setattr(self, which, int(value) % UINT32_MOD)
+        self.presets.append((self._now, which, old, getattr(self, which)))
+
+    def set_scrap_rate(self, rate: float) -> None:
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"scrap rate must be 0..1, got {rate}")
+        self.scrap_rate = float(rate)
+
     # ------------------------------------------------------------------ internals
+
+    def _until(self, duration: float | None) -> float:
+        return math.inf if duration is None else self._now + duration
 
     def _draw_cycle(self) -> float:
         c = self.config
@@ -196,26 +279,29 @@ class MachineModel:
 
     def _enter(self, state: MachineState, until: float) -> None:
         if state is not self.state:
-            self.transitions.append((self.sim_time, state))
+            self.transitions.append((self._now, state))
         self.state = state
         self._state_until = until
+        if state is not MachineState.FAULTED:
+            self.fault_code = 0
 
     def _start_running(self) -> None:
-        self.fault_code = 0
         self._enter(MachineState.RUNNING, math.inf)
-        self._cycle_started = self.sim_time
+        self._cycle_started = self._now
         self._cycle_len = self._draw_cycle()
 
-    def _substep(self, h: float) -> None:
+    def _grid_step(self, h: float) -> None:
         c = self.config
-        self.sim_time += h
+        now = self._now
+        # 1. machine logic
         if self.state is MachineState.RUNNING:
-            if self.sim_time - self._cycle_started >= self._cycle_len:
+            if now - self._cycle_started >= self._cycle_len - 1e-9:
                 self._complete_part()
-        elif self.state is not MachineState.STOPPED and self.sim_time >= self._state_until:
+        elif self.state is not MachineState.STOPPED and now >= self._state_until - 1e-9:
             self._start_running()
-
-        # process values: first-order lags plus measurement noise
+        # 2. the script overrides what just happened
+        self._apply_due()
+        # 3. process values: first-order lags plus measurement noise
         heating = self.state not in (MachineState.FAULTED, MachineState.STOPPED)
         target_t = self.setpoint if heating else c.ambient_c
         self._temp_true += (target_t - self._temp_true) * (1.0 - math.exp(-h / c.temp_tau_s))
@@ -231,24 +317,68 @@ class MachineModel:
     def _complete_part(self) -> None:
         c = self.config
         rng = self._rng
-        self.cycle_time = self.sim_time - self._cycle_started
-        if rng.random() < c.scrap_rate:
+        self.cycle_time = self._now - self._cycle_started
+        if rng.random() < self.scrap_rate:
             self.scrap_count = (self.scrap_count + 1) % UINT32_MOD
+            self.made_scrap += 1
         else:
             self.good_count = (self.good_count + 1) % UINT32_MOD
-        self._parts_to_changeover -= 1
-        self._cycle_started = self.sim_time
+            self.made_good += 1
+        self._cycle_started = self._now
         self._cycle_len = self._draw_cycle()
-
+        if not c.random_stops:
+            return
+        self._parts_to_changeover -= 1
         roll = rng.random()
         if self._parts_to_changeover <= 0:
             self._parts_to_changeover = rng.randint(*c.changeover_every)
-            self._enter(MachineState.CHANGEOVER, self.sim_time + rng.uniform(*c.changeover_s))
+            self._enter(MachineState.CHANGEOVER, self._now + rng.uniform(*c.changeover_s))
         elif roll < c.fault_prob:
-            self.fault_code = rng.randint(101, 110)
-            self._enter(MachineState.FAULTED, self.sim_time + rng.uniform(*c.fault_s))
+            code = rng.randint(101, 110)
+            self._enter(MachineState.FAULTED, self._now + rng.uniform(*c.fault_s))
+            self.fault_code = code
         elif roll < c.fault_prob + c.microstop_prob:
             state = MachineState.STARVED if rng.random() < 0.5 else MachineState.BLOCKED
-            self._enter(state, self.sim_time + rng.uniform(*c.microstop_s))
+            self._enter(state, self._now + rng.uniform(*c.microstop_s))
         elif roll < c.fault_prob + c.microstop_prob + c.idle_prob:
-            self._enter(MachineState.IDLE, self.sim_time + rng.uniform(*c.idle_s))
+            self._enter(MachineState.IDLE, self._now + rng.uniform(*c.idle_s))
+
+    def _apply_due(self) -> None:
+        script = self._script
+        while self._next_event < len(script) and script[self._next_event].at <= self._now + 1e-9:
+            event = script[self._next_event]
+            self._next_event += 1
+            self._apply(event)
+            self.applied.append((self._now, event))
+            logger.info("scenario t=%.1f s: %s", self._now, event.describe())
+
+    def _apply(self, event: ScenarioEvent) -> None:
+        action = event.action
+        if action == "fault":
+            assert event.code is not None
+            self.fault(event.code, event.duration)
+        elif action in _HOLD_STATES:
+            self.hold(_HOLD_STATES[action], event.duration)
+        elif action == "stop":
+            self.stop()
+        elif action == "start":
+            self.start()
+        elif action == "setpoint":
+            assert event.value is not None
+            self.set_setpoint(event.value)  # tag is "temperature", the only setpoint
+        elif action == "scrap_rate":
+            assert event.value is not None
+            self.set_scrap_rate(event.value)
+        elif action == "counter":
+            assert event.tag is not None and event.value is not None
+            self.preset_counter(event.tag, int(event.value))
+        else:  # pragma: no cover - the scenario parser refuses unknown actions
+            raise ValueError(f"unknown scenario action {action!r}")
+
+
+_HOLD_STATES: dict[str, MachineState] = {
+    "changeover": MachineState.CHANGEOVER,
+    "starve": MachineState.STARVED,
+    "block": MachineState.BLOCKED,
+    "idle": MachineState.IDLE,
+}

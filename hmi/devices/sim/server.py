@@ -13,9 +13,23 @@ Address space (namespace URI ``urn:openmes:sim``, index 2)::
         ns=2;s=Machine.Speed                 Double  parts/min
         ns=2;s=Machine.Setpoint.Temperature  Double  degC, writable
 
-Every tick (default 100 ms) the model is stepped; a value is written only when
-it changed, with the simulator time as source timestamp. A client write to the
-setpoint is picked up on the next tick.
+Every tick (default 100 ms) the model is advanced to the clock's simulated time
+(:mod:`hmi.devices.sim.clock`: wall time × speed, or a manual clock that moves
+only through :meth:`SimServer.advance`, with no tick loop at all); a value is
+written only when it changed, with the simulator time as source timestamp. A
+client write to the setpoint is noticed on the next tick by comparing the node
+with what the simulator last published there (not with the model, whose
+setpoint may have been changed by a scenario or the Modbus face meanwhile).
+
+With ``modbus_port`` set, the same model is also served over Modbus TCP
+(:mod:`hmi.devices.sim.modbus_face`), published on the same tick; ``urls``
+names both faces.
+
+Structure: :meth:`SimServer.start` creates the server
+(:func:`create_server`), configures endpoint and security
+(:meth:`SimServer._configure_endpoint`), builds the ``Machine`` object
+(:meth:`SimServer._build_address_space`), then starts listening, the Modbus
+face and the tick loop.
 
 Start-up speed
 --------------
@@ -45,11 +59,16 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import asyncua
 from asyncua import Server, ua
 
+from hmi.devices.sim.clock import SimClock, WallClock
 from hmi.devices.sim.model import MachineModel, MachineSnapshot
+
+if TYPE_CHECKING:
+    from hmi.devices.sim.modbus_face import ModbusFace
 
 __all__ = [
     "NAMESPACE_URI",
@@ -175,8 +194,76 @@ def spawn_cache_builder(cache_dir: Path | None = None) -> subprocess.Popen[bytes
     )
 
 
+# -- the simulator's OPC UA certificate (secure endpoints for the demo) -------------
+
+SIM_APPLICATION_URI = "urn:openmes:sim:server"
+SECURE_POLICIES = (
+    ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt,
+    ua.SecurityPolicyType.Basic256Sha256_Sign,
+    ua.SecurityPolicyType.Aes128Sha256RsaOaep_SignAndEncrypt,
+    ua.SecurityPolicyType.Aes128Sha256RsaOaep_Sign,
+    ua.SecurityPolicyType.Aes256Sha256RsaPss_SignAndEncrypt,
+    ua.SecurityPolicyType.Aes256Sha256RsaPss_Sign,
+)
+
+
+def certificate_paths(cache_dir: Path | None = None) -> tuple[Path, Path]:
+    """Where the simulator keeps its (certificate DER, private key PEM): ``<cache>/pki/``."""
+    root = cache_dir if cache_dir is not None else address_space_cache_dir()
+    return root / "pki" / "sim-cert.der", root / "pki" / "sim-key.pem"
+
+
+def ensure_certificate(cache_dir: Path | None = None) -> tuple[Path, Path] | None:
+    """The simulator's certificate and key, made once and reused (None if not writable).
+
+    Made in a temporary directory and renamed into place, like the address-space
+    cache, so concurrent first starts never see half a pair.
+    """
+    cert, key = certificate_paths(cache_dir)
+    if cert.is_file() and key.is_file():
+        return cert, key
+    import socket
+
+    from asyncua.crypto import cert_gen
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    try:
+        cert.parent.parent.mkdir(parents=True, exist_ok=True)
+        build = Path(tempfile.mkdtemp(prefix=".pki-", dir=cert.parent.parent))  # mode 0700
+    except OSError:
+        return None
+    try:
+        pk = cert_gen.generate_private_key()
+        (build / key.name).write_bytes(cert_gen.dump_private_key_as_pem(pk))
+        os.chmod(build / key.name, 0o600)
+        names: list[x509.GeneralName] = [
+            x509.UniformResourceIdentifier(SIM_APPLICATION_URI),
+            x509.DNSName(socket.gethostname()),
+            x509.DNSName("localhost"),
+            x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+        ]
+        made = cert_gen.generate_self_signed_app_certificate(
+            pk, "OpenMES machine simulator", {}, names,
+            extended=[ExtendedKeyUsageOID.SERVER_AUTH], days=3650,
+        )  # fmt: skip
+        (build / cert.name).write_bytes(made.public_bytes(Encoding.DER))
+        build.rename(cert.parent)
+    except OSError:  # another process won the race (its pair is as good), or not writable
+        shutil.rmtree(build, ignore_errors=True)
+    return (cert, key) if cert.is_file() and key.is_file() else None
+
+
 class SimServer:
-    """The machine model served over OPC UA. ``await start()`` then ``await stop()``."""
+    """The machine model served over OPC UA (and optionally Modbus TCP).
+
+    ``await start()`` then ``await stop()`` (or ``async with``). ``clock`` defaults
+    to a :class:`~hmi.devices.sim.clock.WallClock` at ``model.speed``; with a
+    :class:`~hmi.devices.sim.clock.ManualClock` no tick loop runs and time moves
+    only through :meth:`advance` / :meth:`advance_to`. ``modbus_port`` (0 = a
+    free port) adds the Modbus TCP face on ``modbus_host`` (default ``host``).
+    """
 
     def __init__(
         self,
@@ -187,11 +274,15 @@ class SimServer:
         tick_s: float = 0.1,
         cache_dir: Path | None = None,
         use_cache: bool = True,
+        clock: SimClock | None = None,
+        modbus_port: int | None = None,
+        modbus_host: str | None = None,
     ) -> None:
         self.model = model
         self.host = host
         self.port = port
         self.tick_s = tick_s
+        self.clock: SimClock = clock if clock is not None else WallClock(model.speed)
         self._cache_dir = cache_dir
         self._use_cache = use_cache
         self._server: Server | None = None
@@ -199,13 +290,54 @@ class SimServer:
         self._published: dict[str, object] = {}
         self._ticker: asyncio.Task[None] | None = None
         self._builder: subprocess.Popen[bytes] | None = None
+        self.modbus: ModbusFace | None = None
+        if modbus_port is not None:
+            from hmi.devices.sim.modbus_face import ModbusFace
+
+            self.modbus = ModbusFace(model, host=modbus_host or host, port=modbus_port)
 
     @property
     def url(self) -> str:
         return f"opc.tcp://{self.host}:{self.port}{ENDPOINT_PATH}"
 
+    @property
+    def urls(self) -> dict[str, str]:
+        """Every face's URL: ``{"opcua": "opc.tcp://…", "modbus": "modbus+tcp://…"}``."""
+        urls = {"opcua": self.url}
+        if self.modbus is not None:
+            urls["modbus"] = self.modbus.url
+        return urls
+
     async def start(self) -> str:
-        """Build the address space, start listening and ticking; return the URL."""
+        """Build the address space, start listening and ticking; return the OPC UA URL."""
+        cached = self._use_cache and cache_ready(self._cache_dir)
+        server = await create_server(self._cache_dir, use_cache=self._use_cache)
+        self._configure_endpoint(server)
+        await self._add_security(server)
+        await self._build_address_space(server)
+        self._server = server
+        snap = self.model.advance_to(self.clock.now())  # anchors a wall clock at "now"
+        await self._publish(snap)
+        await server.start()
+        if self.port == 0 and server.bserver is not None:
+            self.port = server.bserver.port
+        if self.modbus is not None:
+            try:
+                await self.modbus.start(snap)
+            except BaseException:
+                await self.stop()
+                raise
+        if not self.clock.manual:
+            self._ticker = asyncio.create_task(self._tick_loop(), name="sim-tick")
+        if self._use_cache and not cached:
+            logger.info("no address space cache yet; building it in the background")
+            with contextlib.suppress(OSError):
+                self._builder = spawn_cache_builder(self._cache_dir)
+        logger.info("simulator serving at %s", ", ".join(self.urls.values()))
+        return self.url
+
+    def _configure_endpoint(self, server: Server) -> None:
+        """Endpoint URL, name, security policies and identity tokens."""
         try:
             loopback = ipaddress.ip_address(self.host).is_loopback
         except ValueError:
@@ -214,13 +346,30 @@ class SimServer:
             logger.warning(
                 "simulator serves WITHOUT security on non-loopback address %s", self.host
             )
-        cached = self._use_cache and cache_ready(self._cache_dir)
-        server = await create_server(self._cache_dir, use_cache=self._use_cache)
         server.set_endpoint(f"opc.tcp://{self.host}:{self.port}{ENDPOINT_PATH}")
         server.set_server_name("OpenMES machine simulator")
-        # Explicit: a loopback simulator, no security, anonymous only.
+        # Explicit: a loopback simulator, no security, anonymous only
+        # (_add_security adds the secure endpoints when it has a certificate).
         server.set_security_policy([ua.SecurityPolicyType.NoSecurity])
         server.set_identity_tokens([ua.AnonymousIdentityToken])
+
+    async def _add_security(self, server: Server) -> None:
+        """Also offer every secure policy, with the certificate of :func:`ensure_certificate`.
+
+        ``None`` stays offered (loopback tools and tests); the station's demo connects
+        with Basic256Sha256/SignAndEncrypt and trusts this certificate for ``sim://`` only.
+        """
+        paths = await asyncio.to_thread(ensure_certificate, self._cache_dir)
+        if paths is None:
+            logger.warning("no simulator certificate; serving without security only")
+            return
+        await server.set_application_uri(SIM_APPLICATION_URI)
+        await server.load_certificate(str(paths[0]))
+        await server.load_private_key(str(paths[1]))
+        server.set_security_policy([ua.SecurityPolicyType.NoSecurity, *SECURE_POLICIES])
+
+    async def _build_address_space(self, server: Server) -> None:
+        """``Objects/Machine`` with one variable per entry of :data:`VARIABLES`."""
         idx = await server.register_namespace(NAMESPACE_URI)
         if idx != 2:
             raise RuntimeError(f"simulator namespace got index {idx}, expected 2")
@@ -236,19 +385,6 @@ class SimServer:
             if name == SETPOINT:
                 await var.set_writable()
             self._nodeids[name] = nodeid
-        self._server = server
-        await self._publish(snap)
-        await server.start()
-        if self.port == 0 and server.bserver is not None:
-            self.port = server.bserver.port
-        self.model.step()  # anchor the model's clock at "now"
-        self._ticker = asyncio.create_task(self._tick_loop(), name="sim-tick")
-        if self._use_cache and not cached:
-            logger.info("no address space cache yet; building it in the background")
-            with contextlib.suppress(OSError):
-                self._builder = spawn_cache_builder(self._cache_dir)
-        logger.info("simulator serving at %s", self.url)
-        return self.url
 
     async def stop(self) -> None:
         task, self._ticker = self._ticker, None
@@ -259,6 +395,8 @@ class SimServer:
         if self._builder is not None:
             self._builder.poll()  # reap it if done; otherwise it finishes on its own
             self._builder = None
+        if self.modbus is not None:
+            await self.modbus.stop()
         server, self._server = self._server, None
         if server is not None:
             await server.stop()
@@ -272,17 +410,39 @@ class SimServer:
         await self.stop()
 
     async def tick(self) -> MachineSnapshot:
-        """One tick: take the setpoint from the node, step the model, publish changes."""
+        """One tick: take client writes, advance the model to the clock, publish changes."""
+        assert self._server is not None
+        self._take_opcua_writes()
+        snap = self.model.advance_to(self.clock.now())
+        await self._publish(snap)
+        if self.modbus is not None:
+            await self.modbus.publish(snap)
+        return snap
+
+    async def advance(self, dt: float) -> MachineSnapshot:
+        """Manual clock only: move simulated time on by ``dt`` seconds and tick once."""
+        return await self.advance_to(self.clock.now() + dt)
+
+    async def advance_to(self, t: float) -> MachineSnapshot:
+        """Manual clock only: move simulated time to ``t`` and tick once (publishes it all)."""
+        if not self.clock.manual:
+            raise RuntimeError("advance() needs a manual clock; this simulator follows wall time")
+        self.clock.set(t)  # type: ignore[attr-defined]
+        return await self.tick()
+
+    def _take_opcua_writes(self) -> None:
         assert self._server is not None
         dv = self._server.read_attribute_value(self._nodeids[SETPOINT])
         written = dv.Value.Value if dv is not None and dv.Value is not None else None
-        if isinstance(written, int | float) and float(written) != self.model.setpoint:
-            logger.info("setpoint changed to %s", written)
-            self.model.set_setpoint(float(written))
+        published = self._published.get(SETPOINT, _MISSING)
+        if isinstance(written, int | float) and written != published:
+            logger.info("OPC UA client set the temperature setpoint to %s", written)
             self._published[SETPOINT] = float(written)
-        snap = self.model.step()
-        await self._publish(snap)
-        return snap
+            try:
+                self.model.set_setpoint(float(written))
+            except ValueError:
+                logger.warning("setpoint %r refused; restoring %s", written, self.model.setpoint)
+                self._published.pop(SETPOINT, None)  # the next publish writes the model's value
 
     async def _publish(self, snap: MachineSnapshot) -> None:
         assert self._server is not None
