@@ -39,9 +39,11 @@ from PySide6.QtWidgets import QApplication
 
 from hmi.config import StationConfig, resources_dir
 from hmi.services.production import ProductionMonitor
+from hmi.services.scans import ScanHub
 from hmi.services.session import StationSession
 from hmi.services.worker import DbWorker
 from hmi.views.main_window import MainWindow
+from hmi.views.wedge import WedgeFilter
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +124,13 @@ class Station:
         self.recorder: Any = None
         # Counting waits for the baseline stored before the last shutdown.
         self.monitor = ProductionMonitor(cfg, sink=self._record, baseline_known=False)
-        self.window = MainWindow(cfg, self.session, self.monitor, kiosk=kiosk)
+        self.scans = ScanHub()
+        self.window = MainWindow(cfg, self.session, self.monitor, kiosk=kiosk, scans=self.scans)
+        # Keyboard-wedge scanners: fast key bursts become scans, not typing.
+        self.wedge = WedgeFilter.from_config(cfg.scanner, parent=self.window)
+        self.wedge.scanned.connect(self.scans.deliver)
+        self.wedge.install()
+        self.scanner: Any = None  # serial scanner, when [scanner] port is set
         self.driver: Any = None
         self.store_ready = asyncio.Event()  # set when opened, or when opening failed
         self.store_error = ""
@@ -160,6 +168,21 @@ class Station:
     def start_background(self) -> None:
         self._tasks.append(asyncio.ensure_future(self._open_store()))
         self._tasks.append(asyncio.ensure_future(self._connect_machine()))
+        if self.cfg.scanner.port:
+            self._tasks.append(asyncio.ensure_future(self._open_scanner()))
+
+    async def _open_scanner(self) -> None:
+        from hmi.devices.base import DeviceError
+        from hmi.devices.scanner import SerialScanner
+
+        try:
+            self.scanner = SerialScanner(
+                **self.cfg.scanner.serial_options(), on_scan=self.scans.deliver,
+                on_state=self.scans.set_scanner_state,
+                on_error=lambda exc: self.window.show_error(exc.operator_message, "warning"))
+            await self.scanner.__aenter__()  # returns at once, even when the port is missing
+        except DeviceError as exc:
+            self.report_error(exc.operator_message, exc)
 
     async def _open_store(self) -> None:
         # Let the machine connection go first; SQL and imports hold the GIL.
@@ -219,6 +242,8 @@ class Station:
                 if self.simulator is None:
                     raise RuntimeError("sim:// needs the simulator process (started by hmi.cli)")
                 url = await self.simulator.wait_ready()
+                if m.sim_protocol == "modbus":  # the same simulator, read over Modbus TCP
+                    url = self.simulator.urls["modbus"]
                 self.trace.mark("simulator_ready")
             options: dict[str, Any] = {}
             if url.startswith("opc.tcp://"):  # [machine.opcua]: security, login, trust store
@@ -250,6 +275,12 @@ class Station:
     async def aclose(self) -> None:
         for t in self._tasks:
             t.cancel()
+        self.wedge.uninstall()
+        if self.scanner is not None:
+            try:
+                await self.scanner.aclose()
+            except Exception:  # noqa: BLE001
+                log.exception("closing the scanner failed")
         if self.driver is not None:
             try:
                 await self.driver.__aexit__(None, None, None)

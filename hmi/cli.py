@@ -168,10 +168,24 @@ def main(argv: list[str] | None = None) -> int:
         # Spawn before Qt is imported: the simulator (a real OPC UA server)
         # boots while the window is built and painted.
         from hmi.devices.sim.launcher import SimulatorProcess
+        from hmi.devices.sim.scenario import ScenarioError, load_scenario
 
+        m = cfg.machine
+        ddir = args.data_dir or data_dir()
+        scenario = cfg.resolve_path(m.scenario, ddir) if m.scenario else None
+        if scenario is not None:
+            try:
+                load_scenario(scenario)  # refuse a bad script here, with every problem listed
+            except ScenarioError as exc:
+                print(f"hmi: the simulator scenario cannot be used:\n{exc}", file=sys.stderr)
+                return 2
+        # A scenario's own seed/speed apply unless the station file sets them.
+        explicit = m.model_fields_set
         simulator = SimulatorProcess()
-        simulator.spawn(seed=cfg.machine.seed, speed=cfg.machine.speed,
-                        cycle_time=cfg.machine.cycle_time_s)
+        simulator.spawn(seed=m.seed if "seed" in explicit or scenario is None else None,
+                        speed=m.speed if "speed" in explicit or scenario is None else None,
+                        cycle_time=m.cycle_time_s, scenario=scenario,
+                        modbus_port=0 if m.sim_protocol == "modbus" else None)
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from hmi.app import run

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from hmi.services.production import MachineSnapshot
+from hmi.services.scans import ScanHub
 from hmi.services.session import StationSession
 from hmi.views import presenters
 from hmi.widgets.keypad import Keypad
@@ -27,7 +28,7 @@ from hmi.widgets.tiles import ValueTile
 
 class LoginView(QWidget):
     def __init__(self, session: StationSession, timezone: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, scans: ScanHub | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("screen")
         self._session = session
@@ -113,6 +114,11 @@ class LoginView(QWidget):
         session.sig_login_failed.connect(self._on_failed)
         session.sig_user_logged_in.connect(lambda _actor: self.reset())
 
+        # A badge scan (serial or wedge scanner) fills the badge field while nobody
+        # is logged in; the wedge keeps the scanned keys out of whatever field has focus.
+        if scans is not None:
+            scans.add_handler(self.take_badge_scan)
+
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._render)
         self._tick.start(1000)
@@ -123,6 +129,21 @@ class LoginView(QWidget):
         if event.type() == QEvent.Type.FocusIn and obj in (self.badge, self.pin):
             self.keypad.set_target(obj)  # type: ignore[arg-type]
         return super().eventFilter(obj, event)
+
+    def take_badge_scan(self, scan) -> bool:
+        if self._session.actor is not None or not self.isVisible():
+            return False
+        badge = "".join(ch for ch in scan.text if ch.isprintable()).strip()
+        if not badge or len(badge) > self.badge.maxLength():
+            self.show_message(self.tr("That code is not a badge (%1). Scan your badge or type "
+                                      "its number.").replace("%1", badge[:24] or "?"), "warning")
+            return True
+        self.badge.setText(badge)
+        self.pin.clear()
+        self.pin.setFocus()
+        self.keypad.set_target(self.pin)
+        self.show_message(self.tr("Badge %1 scanned. Now enter your PIN.").replace("%1", badge), "ok")
+        return True
 
     def _enter(self) -> None:
         if self.badge.text() and not self.pin.text():

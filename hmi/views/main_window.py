@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from hmi.config import StationConfig
 from hmi.services.production import MachineSnapshot, ProductionMonitor
+from hmi.services.scans import ScanHub
 from hmi.services.session import StationSession
 from hmi.views import presenters
 from hmi.views.login import LoginView
@@ -30,7 +31,8 @@ from hmi.widgets.header import HeaderBar
 
 class MainWindow(QMainWindow):
     def __init__(self, cfg: StationConfig, session: StationSession,
-                 monitor: ProductionMonitor, *, kiosk: bool = False) -> None:
+                 monitor: ProductionMonitor, *, kiosk: bool = False,
+                 scans: ScanHub | None = None) -> None:
         super().__init__()
         self._cfg = cfg
         self._session = session
@@ -55,7 +57,8 @@ class MainWindow(QMainWindow):
         nav_lay.setContentsMargins(4, 8, 4, 8)
         self._nav_group = QButtonGroup(self)
         self.stack = QStackedWidget(central)
-        self.login_view = LoginView(session, st.timezone, self.stack)
+        self.scans = scans or ScanHub(self)
+        self.login_view = LoginView(session, st.timezone, self.stack, scans=self.scans)
         self.live_view = None
         self._monitor = monitor
         self.stack.addWidget(self.login_view)
@@ -77,6 +80,9 @@ class MainWindow(QMainWindow):
         monitor.sig_snapshot_changed.connect(self.show_snapshot)
         session.sig_user_logged_in.connect(self._on_login)
         session.sig_user_logged_out.connect(self._on_logout)
+        self.scans.sig_unhandled.connect(self._on_unhandled_scan)
+        self.scans.sig_scanner_state.connect(
+            lambda state: self.header.set_scanner(*presenters.scanner_link(state)))
         self.show_snapshot(monitor.snapshot)
 
         # Log the person out after a while without a touch.
@@ -137,6 +143,11 @@ class MainWindow(QMainWindow):
         self.header.set_machine_state(shown.text, "unknown" if shown.stale else shown.severity)
         self.header.set_link(*presenters.link_text(snap))
         self.login_view.show_snapshot(snap)
+
+    def _on_unhandled_scan(self, scan) -> None:
+        self.show_error(self.tr("Scanned %1, but nothing on this screen expects a scan. "
+                                "Nothing was changed.").replace("%1", presenters.scan_text(scan)),
+                        "warning")
 
     # -- errors -------------------------------------------------------------
     def show_error(self, text: str, severity: str = "alarm") -> None:

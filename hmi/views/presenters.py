@@ -112,3 +112,23 @@ def number(snap: MachineSnapshot, tag: str, tz: dt.tzinfo, *, decimals: int = 1,
     elif high is not None and float(v.value) > high:
         severity, note = "alarm", tr("above high limit %1").replace("%1", f"{high:g}")
     return Shown(text, severity, False, note)
+
+
+def scanner_link(state: str) -> tuple[str, str]:
+    """Header text and severity for a serial scanner's link state."""
+    if state == "connected":
+        return tr("Scanner OK"), "normal"
+    if state in ("connecting", ""):
+        return tr("Scanner…"), "warning"
+    return tr("Scanner unplugged"), "alarm"
+
+
+def scan_text(scan) -> str:
+    """A scan as a person can read it: control characters named, the symbology in words."""
+    shown = "".join(
+        "⟨GS⟩" if ch == "\x1d" else (ch if ch.isprintable() else f"⟨{ord(ch):02X}⟩")
+        for ch in scan.text)
+    if len(shown) > 60:
+        shown = shown[:57] + "…"
+    kind = scan.symbology_name if scan.symbology else tr("no symbology identifier")
+    return f"{shown}  ({kind})"

@@ -23,6 +23,10 @@ class HeaderBar(QFrame):
         self.state.setObjectName("statePill")
         self.link = QLabel("", self)
         self.link.setObjectName("linkLabel")
+        # Shown only when a serial scanner is configured.
+        self.scanner = QLabel("", self)
+        self.scanner.setObjectName("linkLabel")
+        self.scanner.hide()
         self.user = QLabel(self.tr("Nobody logged in"), self)
         self.user.setObjectName("userLabel")
         self.clock = QLabel("", self)
@@ -32,6 +36,7 @@ class HeaderBar(QFrame):
         lay.addWidget(self.station)
         lay.addWidget(self.state)
         lay.addWidget(self.link)
+        lay.addWidget(self.scanner)
         lay.addStretch(1)
         lay.addWidget(self.user)
         lay.addWidget(self.clock)
@@ -54,6 +59,12 @@ class HeaderBar(QFrame):
         if self.link.text() != text:
             self.link.setText(text)
         set_props(self.link, severity=severity)
+
+    def set_scanner(self, text: str, severity: str) -> None:
+        if self.scanner.text() != text:
+            self.scanner.setText(text)
+        set_props(self.scanner, severity=severity)
+        self.scanner.show()
 
     def set_user(self, text: str) -> None:
         self.user.setText(text)
