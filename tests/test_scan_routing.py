@@ -114,3 +114,13 @@ def test_serial_scanner_badge_reaches_login_and_header_shows_unplug(qtbot, stati
     finally:
         loop.run_until_complete(scanner.aclose())
         loop.close()
+
+
+def test_header_with_every_indicator_fits_the_panel_width(qtbot, station):
+    win, _session, hub = station
+    hub.set_scanner_state("reconnecting")
+    win.header.set_link("Link lost – reconnecting", "alarm")
+    win.header.set_machine_state("CHANGEOVER", "planned")
+    win.header.set_user("Maximilian Mustermann-Oberhuber")
+    assert win.minimumSizeHint().width() <= 1280
+    assert win.header.scanner.text() == "Scanner unplugged"

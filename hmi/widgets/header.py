@@ -6,6 +6,7 @@ from PySide6.QtCore import QDateTime, QTimer, QTimeZone
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from hmi.widgets.style import set_props
+from hmi.widgets.tiles import ShrinkLabel
 
 
 class HeaderBar(QFrame):
@@ -17,7 +18,8 @@ class HeaderBar(QFrame):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(16, 6, 16, 6)
         lay.setSpacing(18)
-        self.station = QLabel(station_text, self)
+        # Name and person give way (clipped) before the state and link indicators do.
+        self.station = ShrinkLabel(station_text, self)
         self.station.setObjectName("stationName")
         self.state = QLabel(self.tr("CONNECTING"), self)
         self.state.setObjectName("statePill")
@@ -27,7 +29,7 @@ class HeaderBar(QFrame):
         self.scanner = QLabel("", self)
         self.scanner.setObjectName("linkLabel")
         self.scanner.hide()
-        self.user = QLabel(self.tr("Nobody logged in"), self)
+        self.user = ShrinkLabel(self.tr("Nobody logged in"), self)
         self.user.setObjectName("userLabel")
         self.clock = QLabel("", self)
         self.clock.setObjectName("clock")
