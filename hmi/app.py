@@ -16,6 +16,7 @@ Start-up is ordered for a fast first paint:
 from __future__ import annotations
 
 import asyncio
+import collections
 import datetime as dt
 import logging
 import sys
@@ -131,6 +132,11 @@ class Station:
         self.wedge.scanned.connect(self.scans.deliver)
         self.wedge.install()
         self.scanner: Any = None  # serial scanner, when [scanner] port is set
+        # Process values go to the bounded local history (its own file and writer
+        # thread); samples arriving before it is open wait here.
+        self.history: Any = None
+        self._process_tags = {t.name for t in cfg.process_tags()}
+        self._history_backlog: collections.deque = collections.deque(maxlen=200_000)
         self.driver: Any = None
         self.store_ready = asyncio.Event()  # set when opened, or when opening failed
         self.store_error = ""
@@ -168,8 +174,37 @@ class Station:
     def start_background(self) -> None:
         self._tasks.append(asyncio.ensure_future(self._open_store()))
         self._tasks.append(asyncio.ensure_future(self._connect_machine()))
+        if self._process_tags:
+            self._tasks.append(asyncio.ensure_future(self._open_history()))
         if self.cfg.scanner.port:
             self._tasks.append(asyncio.ensure_future(self._open_scanner()))
+
+    def on_tag_value(self, value: Any) -> None:
+        """Every value from the machine driver: to the monitor, process values also to history."""
+        self.monitor.on_tag_value(value)
+        if value.tag in self._process_tags:
+            if self.history is not None:
+                self.history.record(value)
+            else:
+                self._history_backlog.append(value)
+
+    async def _open_history(self) -> None:
+        def open_history() -> Any:
+            from hmi.services.history import ProcessHistory  # numpy: off the first-paint path
+
+            return ProcessHistory.from_config(self.cfg.history, self.cfg.history_path(self.data_dir))
+
+        try:
+            history = await asyncio.to_thread(open_history)
+        except Exception as exc:  # noqa: BLE001 - charts lose their past; the station keeps running
+            self._history_backlog.clear()
+            self.report_error(QCoreApplication.translate(
+                "app", "The process-value history could not be opened: %1. Live values are "
+                "still shown; tell maintenance.").replace("%1", str(exc)), exc)
+            return
+        while self._history_backlog:
+            history.record(self._history_backlog.popleft())
+        self.history = history
 
     async def _open_scanner(self) -> None:
         from hmi.devices.base import DeviceError
@@ -260,7 +295,7 @@ class Station:
                 options["on_error"] = lambda exc: (
                     self.report_error(exc.operator_message, exc)
                     if isinstance(exc, ADMIN_ERRORS) else None)
-            self.driver = open_driver(url, self.cfg.device_tags(), on_value=self.monitor.on_tag_value,
+            self.driver = open_driver(url, self.cfg.device_tags(), on_value=self.on_tag_value,
                                       on_state=self.monitor.on_connection_state,
                                       wait_connected=False, **options)
             await self.driver.__aenter__()
@@ -286,6 +321,8 @@ class Station:
                 await self.driver.__aexit__(None, None, None)
             except Exception:  # noqa: BLE001
                 log.exception("closing the machine driver failed")
+        if self.history is not None:
+            self.history.close()  # after the driver: writes what is queued, the final marks too
         self.worker.shutdown()
 
 

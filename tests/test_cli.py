@@ -1,6 +1,7 @@
 """The `hmi` command end to end, through the real composition root."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -27,6 +28,11 @@ def test_demo_screenshot_shows_live_data_from_the_simulator(tmp_path):
     assert (image.width(), image.height()) == (1280, 800)
     # The station's own database was created, migrated and filled.
     assert (tmp_path / "data" / "demo" / "station.sqlite").stat().st_size > 0
+    # Process values went to the local history, with good quality.
+    with sqlite3.connect(tmp_path / "data" / "demo" / "history.sqlite") as db:
+        rows = dict(db.execute("SELECT t.name, count(*) FROM raw r JOIN tags t ON t.id = r.tag_id "
+                               "WHERE r.quality = 0 GROUP BY t.name"))
+    assert {"temperature", "pressure"} <= set(rows) and rows["temperature"] >= 2
     # Bare stderr carries no Qt noise: Qt's messages go through logging.
     assert "propagateSizeHints" not in proc.stderr
 
