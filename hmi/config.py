@@ -216,6 +216,29 @@ class MachineSection(_Strict):
             )
         return self
 
+    @model_validator(mode="after")
+    def _modbus_plan_fits(self) -> MachineSection:
+        """Modbus URL options, addresses and (RTU) the line capacity are checked at load time."""
+        if self.scheme not in ("modbus+tcp", "modbus+rtu"):
+            return self
+        from hmi.devices.base import ConfigError as DeviceConfigError
+        from hmi.devices.base import open_driver
+
+        try:
+            open_driver(self.url, self.device_tags(), on_value=lambda _v: None, on_state=lambda _s: None)
+        except DeviceConfigError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    def device_tags(self) -> list:
+        """The tag map as the drivers' :class:`hmi.devices.base.Tag` objects."""
+        from hmi.devices.base import Tag
+
+        return [Tag(name=t.name, address=t.address, datatype=t.datatype, unit=t.unit,
+                    sampling_ms=t.sampling_ms, deadband=t.deadband, access=t.access,
+                    scale=t.scale, offset=t.offset)
+                for t in self.tags]
+
     @property
     def scheme(self) -> str:
         return urlsplit(self.url).scheme
@@ -400,12 +423,7 @@ class StationConfig(_Strict):
 
     def device_tags(self) -> list:
         """The tag map as the drivers' :class:`hmi.devices.base.Tag` objects."""
-        from hmi.devices.base import Tag
-
-        return [Tag(name=t.name, address=t.address, datatype=t.datatype, unit=t.unit,
-                    sampling_ms=t.sampling_ms, deadband=t.deadband, access=t.access,
-                    scale=t.scale, offset=t.offset)
-                for t in self.machine.tags]
+        return self.machine.device_tags()
 
     def opcua_security(self, data_dir: Path) -> Any:
         """``[machine.opcua]`` as the driver's :class:`hmi.devices.pki.OpcUaSecurity`."""

@@ -92,3 +92,42 @@ def test_cli_refuses_invalid_file_with_exit_code_2(tmp_path, capsys):
     assert main(["--config", str(path)]) == 2
     err = capsys.readouterr().err
     assert "station file is invalid" in err and "machine.url" in err
+
+
+def test_rtu_poll_plan_the_line_cannot_carry_is_refused_at_load(tmp_path):
+    text = """
+[station]
+site = "S"
+area = "A"
+line = "L"
+id = "ST-1"
+name = "RTU press"
+[machine]
+url = "modbus+rtu:///dev/ttyUSB0?baud=9600"
+[[machine.tags]]
+name = "state"
+address = "hr:0"
+datatype = "int16"
+sampling_ms = %d
+[[machine.tags]]
+name = "good_count"
+address = "hr:100"
+datatype = "uint32"
+sampling_ms = %d
+[[machine.tags]]
+name = "scrap_count"
+address = "hr:300"
+datatype = "uint32"
+sampling_ms = %d
+"""
+    with pytest.raises(config.ConfigError) as info:
+        config.parse(text % (10, 10, 10), tmp_path / "rtu.toml")
+    msg = str(info.value)
+    assert "rtu.toml: machine: RTU line /dev/ttyUSB0 at 9600 baud 8E1 cannot carry" in msg
+    assert "sampling_ms ≥" in msg
+    # At a rate the line can carry the same file loads.
+    cfg = config.parse(text % (500, 500, 500), tmp_path / "rtu.toml")
+    assert cfg.machine.scheme == "modbus+rtu"
+    with pytest.raises(config.ConfigError, match="machine: .*parity"):
+        config.parse((text % (500, 500, 500)).replace("baud=9600", "baud=9600&parity=X"),
+                     tmp_path / "rtu.toml")

@@ -1,5 +1,10 @@
 """ModbusTcpDriver against a real pymodbus TCP server on loopback (no mocks).
 
+Also here: tag scaling (shared with RTU), and two kinds of unresponsive peer
+that a pymodbus server cannot play — a TCP server that accepts and never
+answers (:class:`SilentServer`) and a proxy that stops passing answers
+mid-session (:class:`MutingProxy`).
+
 The server is pymodbus 3.16's ``ModbusTcpServer`` with a ``SimDevice`` datastore
 (the old ``ModbusSequentialDataBlock``/``ModbusServerContext`` are deprecated in
 3.16 and only wrap SimData; ``ModbusSequentialDataBlock(address, …)`` maps to
@@ -25,6 +30,8 @@ from hmi.devices.base import (
     ConfigError,
     ConnectError,
     ConnectionState,
+    DeviceError,
+    DeviceTimeout,
     Quality,
     Tag,
     TagNotFoundError,
@@ -35,6 +42,7 @@ from hmi.devices.base import (
     open_driver,
 )
 from hmi.devices.modbus import (
+    ModbusRtuDriver,
     ModbusTcpDriver,
     ReadBlock,
     decode_registers,
@@ -63,6 +71,7 @@ class Recorder:
     def __init__(self) -> None:
         self.values: list[TagValue] = []
         self.states: list[ConnectionState] = []
+        self.errors: list[DeviceError] = []
         self._changed = asyncio.Event()
 
     def on_value(self, value: TagValue) -> None:
@@ -71,6 +80,10 @@ class Recorder:
 
     def on_state(self, state: ConnectionState) -> None:
         self.states.append(state)
+        self._changed.set()
+
+    def on_error(self, error: DeviceError) -> None:
+        self.errors.append(error)
         self._changed.set()
 
     def of(self, tag: str) -> list[TagValue]:
@@ -109,10 +122,10 @@ async def _clamp(
     return None
 
 
-def make_device(registers: int = 400, bits: int = 256) -> SimDevice:
+def make_device(registers: int = 400, bits: int = 256, unit: int = UNIT) -> SimDevice:
     # Four separate tables (not the shared block), coils/DI addressed per bit.
     return SimDevice(
-        UNIT,
+        unit,
         simdata=(
             [SimData(0, count=bits, values=False, datatype=DataType.BITS)],
             [SimData(0, count=bits, values=False, datatype=DataType.BITS)],
@@ -171,9 +184,34 @@ def test_parse_address_and_url() -> None:
     assert parse_url("modbus+tcp://plc.local") == ("plc.local", 502, 1)
     assert parse_url("modbus+tcp://10.0.0.5:5020?unit=7") == ("10.0.0.5", 5020, 7)
     assert parse_url("modbus+tcp://10.0.0.5:5020/?device_id=3")[2] == 3
-    for bad_url in ("modbus+tcp://h?unit=x", "modbus+tcp://h?slave=1", "modbus+tcp://:502"):
-        with pytest.raises(ConfigError):
+    assert parse_url("modbus+tcp://h?unit=2&timeout=0.5&retries=0") == ("h", 502, 2)
+    for bad_url, complaint in [
+        ("modbus+tcp://h?unit=x", "unit='x' must be a whole number"),
+        ("modbus+tcp://h?unit=256", "unit='256' must be from 0 to 255"),
+        ("modbus+tcp://h?slave=1", "unknown option 'slave'"),
+        ("modbus+tcp://:502", "names no host"),
+        ("modbus+tcp://h?timeout=0", "timeout='0' must be a number above 0"),
+        ("modbus+tcp://h?retries=-1", "retries='-1' must be from 0"),
+        ("modbus+tcp://h?unit=1&unit=2", "given twice"),
+    ]:
+        with pytest.raises(ConfigError, match=complaint):
             parse_url(bad_url)
+    # URL options reach the driver; a keyword given in code wins over the URL
+    drv = ModbusTcpDriver(
+        "modbus+tcp://h?timeout=0.25&retries=3",
+        [Tag("t", "hr:1", "int16")],
+        on_value=print,
+        on_state=print,
+    )
+    assert (drv.timeout, drv.retries) == (0.25, 3)
+    drv = ModbusTcpDriver(
+        "modbus+tcp://h?timeout=0.25",
+        [Tag("t", "hr:1", "int16")],
+        on_value=print,
+        on_state=print,
+        timeout=2,
+    )
+    assert (drv.timeout, drv.retries) == (2, 1)
 
 
 def test_encode_decode_orders() -> None:
@@ -228,8 +266,16 @@ def test_open_driver_scheme() -> None:
         "modbus+tcp://127.0.0.1:1502", tags, on_value=lambda v: None, on_state=lambda s: None
     )
     assert isinstance(drv, ModbusTcpDriver)
+    rtu = open_driver("modbus+rtu:///dev/ttyUSB0", tags, on_value=print, on_state=print)
+    assert isinstance(rtu, ModbusRtuDriver)
+    assert (rtu.line.port, rtu.line.baud, rtu.line.frame, rtu.unit) == (
+        "/dev/ttyUSB0",
+        19200,
+        "8E1",
+        1,
+    )
     with pytest.raises(UnsupportedSchemeError):
-        open_driver("modbus+rtu:///dev/ttyUSB0", tags, on_value=print, on_state=print)
+        open_driver("modbus+udp://h", tags, on_value=print, on_state=print)
     with pytest.raises(ConfigError, match="string"):
         ModbusTcpDriver(
             "modbus+tcp://h",
@@ -506,6 +552,263 @@ def test_gap_the_device_refuses_is_replanned() -> None:
                 assert (rec.latest("a").value, rec.latest("b").value) == (11, 99)  # type: ignore[union-attr]
                 assert drv.read_plan() == {100: [ReadBlock("hr", 1, 1), ReadBlock("hr", 9, 1)]}
         finally:
+            await server.shutdown()
+
+    run(scenario())
+
+
+# --------------------------------------------------------------------------- scaling
+
+
+def test_scaled_tags_read_write_and_deadband_in_engineering_units() -> None:
+    async def scenario() -> None:
+        server, port = await start_server()
+        await server.async_setValues(UNIT, FC_HR, 0, [(-215) & 0xFFFF])  # int16 -215
+        await server.async_setValues(UNIT, FC_HR, 1, [100])
+        await server.async_setValues(
+            UNIT, FC_HR, 2, list(struct.unpack(">HH", struct.pack(">f", 1.25)))
+        )
+        await server.async_setValues(UNIT, FC_HR, 20, [100])
+        tags = [
+            Tag("temp", "hr:0", "int16", unit="°C", scale=0.1),
+            Tag("flow", "hr:1", "uint16", scale=0.5, offset=-40),
+            Tag("press", "hr:2", "float32", scale=2, offset=1),
+            Tag("sp", "hr:10", "int16", unit="°C", scale=0.1, access="rw"),
+            Tag("lim", f"hr:{CLAMPED_HR}", "uint16", scale=0.5, access="rw"),
+            Tag("level", "hr:20", "uint16", scale=0.1, deadband=0.5, sampling_ms=20),
+        ]
+        rec = Recorder()
+        try:
+            async with ModbusTcpDriver(
+                f"modbus+tcp://127.0.0.1:{port}", tags, on_value=rec.on_value, on_state=rec.on_state
+            ) as drv:
+                await rec.until(lambda: all(rec.latest(t.name) for t in tags), what="all values")
+                assert rec.latest("temp").value == pytest.approx(-21.5)  # type: ignore[union-attr]
+                assert rec.latest("flow").value == pytest.approx(10.0)  # type: ignore[union-attr]
+                assert rec.latest("press").value == pytest.approx(3.5)  # type: ignore[union-attr]
+                read = await drv.read(["temp", "flow"])
+                assert read["temp"].value == pytest.approx(-21.5)
+
+                # an engineering value goes to the device as raw counts and comes back scaled
+                result = await drv.write("sp", 72.5)
+                assert result.value == pytest.approx(72.5)
+                assert await server.async_getValues(UNIT, 3, 10, 1) == [725]
+                # a value between raw steps is rounded; the write returns what the device holds
+                assert (await drv.write("sp", 72.54)).value == pytest.approx(72.5)
+                assert (await drv.write("sp", -12.3)).value == pytest.approx(-12.3)
+                assert await server.async_getValues(UNIT, 3, 10, 1) == [(-123) & 0xFFFF]
+                # the range refusal speaks engineering units, not raw counts
+                with pytest.raises(WriteRejectedError, match=r"between -3276\.8 and 3276\.7 °C"):
+                    await drv.write("sp", 4000)
+                assert await server.async_getValues(UNIT, 3, 10, 1) == [(-123) & 0xFFFF]
+                with pytest.raises(WriteRejectedError, match="finite"):
+                    await drv.write("sp", math.nan)
+
+                # read-back is compared raw; the mismatch is reported in engineering units
+                assert (await drv.write("lim", 40)).value == pytest.approx(40.0)  # raw 80
+                with pytest.raises(WriteVerifyError) as verify:
+                    await drv.write("lim", 80)  # raw 160, the device clamps to raw 100
+                assert verify.value.written == 80
+                assert verify.value.read_back == pytest.approx(50.0)
+
+                # deadband 0.5 (engineering) = 5 raw counts at scale 0.1
+                await server.async_setValues(UNIT, FC_HR, 20, [104])  # 10.4: within the deadband
+                await asyncio.sleep(0.2)
+                assert [v.value for v in rec.of("level")] == [pytest.approx(10.0)]
+                await server.async_setValues(UNIT, FC_HR, 20, [106])  # 10.6: beyond it
+                await rec.until(lambda: len(rec.of("level")) == 2, what="level change")
+                assert rec.latest("level").value == pytest.approx(10.6)  # type: ignore[union-attr]
+        finally:
+            await server.shutdown()
+
+    run(scenario())
+
+
+# --------------------------------------------------------------------------- unresponsive peers
+
+
+class SilentServer:
+    """Accepts TCP connections and reads every request, but never answers."""
+
+    def __init__(self) -> None:
+        self.bytes_seen = 0
+        self.port = 0
+        self._writers: list[asyncio.StreamWriter] = []
+        self._server: asyncio.Server | None = None
+
+    async def start(self, port: int = 0) -> int:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", port)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self.port
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.append(writer)
+        while data := await reader.read(4096):
+            self.bytes_seen += len(data)
+
+    async def close(self) -> None:
+        assert self._server is not None
+        self._server.close()
+        for writer in self._writers:
+            writer.close()
+        await self._server.wait_closed()
+
+
+class MutingProxy:
+    """Passes Modbus TCP to a real server; while ``muted`` the answers are dropped.
+
+    Requests still reach the server (as when a reply path breaks): a write
+    made while muted takes effect without the station hearing back.
+    """
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.muted = False
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._writers: list[asyncio.StreamWriter] = []
+
+    async def start(self) -> int:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self.port
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        self._writers += [writer, up_writer]
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter, answers: bool) -> None:
+            while data := await src.read(4096):
+                if answers and self.muted:
+                    continue
+                dst.write(data)
+                await dst.drain()
+            dst.close()
+
+        await asyncio.gather(
+            pipe(reader, up_writer, False), pipe(up_reader, writer, True), return_exceptions=True
+        )
+
+    async def close(self) -> None:
+        assert self._server is not None
+        self._server.close()
+        for writer in self._writers:
+            writer.close()
+        await self._server.wait_closed()
+
+
+def test_server_that_never_answers() -> None:
+    async def scenario() -> None:
+        silent = SilentServer()
+        port = await silent.start()
+        url = f"modbus+tcp://127.0.0.1:{port}"
+        tags = [Tag("x", "hr:0", "int16", sampling_ms=50)]
+        # waiting for the connection: refused after connect_timeout, saying why
+        t0 = time.monotonic()
+        with pytest.raises(ConnectError, match="got no answer from unit 1") as err:
+            async with ModbusTcpDriver(
+                url,
+                tags,
+                on_value=print,
+                on_state=print,
+                timeout=0.2,
+                retries=0,
+                connect_timeout=1.0,
+            ):
+                pass
+        assert time.monotonic() - t0 < 3.0
+        assert isinstance(err.value.__cause__, DeviceTimeout)
+        assert silent.bytes_seen >= 12  # at least one Modbus request went out
+
+        # running in the background: the error reaches the operator, no value is invented
+        rec = Recorder()
+        drv = ModbusTcpDriver(
+            url,
+            tags,
+            on_value=rec.on_value,
+            on_state=rec.on_state,
+            on_error=rec.on_error,
+            wait_connected=False,
+            timeout=0.2,
+            retries=0,
+        )
+        async with drv:
+            await rec.until(lambda: bool(rec.errors), what="an error report")
+            error = rec.errors[0]
+            assert isinstance(error, DeviceTimeout)
+            assert "does not answer Modbus requests for unit 1" in error.operator_message
+            assert drv.state is ConnectionState.CONNECTING and not rec.values
+            # a real device takes the port over: values arrive, GOOD
+            await silent.close()
+            server, _ = await start_server(port)
+            await server.async_setValues(UNIT, FC_HR, 0, [5])
+            t_up = time.monotonic()
+            try:
+                await rec.until(lambda: bool(rec.of("x")), timeout=5.0, what="a value")
+                assert time.monotonic() - t_up < 3.0
+                assert rec.latest("x").value == 5  # type: ignore[union-attr]
+                assert rec.latest("x").quality is Quality.GOOD  # type: ignore[union-attr]
+                assert drv.state is ConnectionState.CONNECTED and drv.last_error is None
+            finally:
+                await server.shutdown()
+
+    run(scenario())
+
+
+def test_server_goes_silent_mid_session_and_answers_again() -> None:
+    async def scenario() -> None:
+        server, server_port = await start_server()
+        await server.async_setValues(UNIT, FC_HR, 5, [42])
+        proxy = MutingProxy(server_port)
+        port = await proxy.start()
+        tags = [Tag("temp", "hr:5", "uint16", sampling_ms=50, access="rw")]
+        rec = Recorder()
+        try:
+            async with ModbusTcpDriver(
+                f"modbus+tcp://127.0.0.1:{port}",
+                tags,
+                on_value=rec.on_value,
+                on_state=rec.on_state,
+                on_error=rec.on_error,
+                timeout=0.25,
+                retries=1,
+            ) as drv:
+                await rec.until(lambda: bool(rec.of("temp")))
+                proxy.muted = True
+                t_mute = time.monotonic()
+                # the write reaches the machine but its answer does not: the operator is told
+                with pytest.raises((DeviceTimeout, ConnectError)) as err:
+                    await drv.write("temp", 7)
+                assert err.value.operator_message
+                await rec.until(
+                    lambda: rec.latest("temp").quality is Quality.BAD,  # type: ignore[union-attr]
+                    what="BAD value",
+                )
+                # 2 x 0.25 s without an answer; allow for a loaded machine
+                assert time.monotonic() - t_mute < 2.0
+                assert ConnectionState.RECONNECTING in rec.states
+                assert rec.latest("temp").value == 42  # type: ignore[union-attr]
+                # reconnects reach the socket but get no answer: a timeout, values stay BAD
+                await rec.until(
+                    lambda: any(isinstance(e, DeviceTimeout) for e in rec.errors),
+                    what="DeviceTimeout report",
+                )
+                await asyncio.sleep(0.3)
+                assert rec.latest("temp").quality is Quality.BAD  # type: ignore[union-attr]
+                assert drv.state is ConnectionState.RECONNECTING
+
+                proxy.muted = False
+                t_up = time.monotonic()
+                await rec.until(
+                    lambda: rec.latest("temp").quality is Quality.GOOD,  # type: ignore[union-attr]
+                    timeout=5.0,
+                    what="GOOD again",
+                )
+                assert time.monotonic() - t_up < 3.0
+                assert rec.latest("temp").value == 7  # the unconfirmed write had taken effect
+                assert drv.state is ConnectionState.CONNECTED
+        finally:
+            await proxy.close()
             await server.shutdown()
 
     run(scenario())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -374,8 +375,10 @@ def test_the_writer_maintains_by_itself(make, clock):
 
 
 def test_history_section_in_the_station_file(tmp_path):
-    demo = config.demo_config_path().read_text(encoding="utf-8")
-    cfg = config.parse(demo, tmp_path / "s.toml")
+    full = config.demo_config_path().read_text(encoding="utf-8")
+    cfg = config.parse(full, tmp_path / "s.toml")
+    # The same station file without its [history] table, to add one of our own.
+    demo = re.sub(r"\[history\][^\[]*", "", full)
     assert (cfg.history.full_rate_hours, cfg.history.bucket_s, cfg.history.keep_days) == (24, 60, 90)
     assert cfg.history_path(tmp_path) == tmp_path / "demo" / "history.sqlite"
     cfg = config.parse(demo + '\n[history]\nfull_rate_hours = 6\nbucket_s = 300\npath = "h.db"\n',

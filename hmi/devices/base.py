@@ -316,7 +316,7 @@ def open_driver(
 
         return ModbusTcpDriver(url, tags, on_value=on_value, on_state=on_state, **options)
     if scheme == "modbus+rtu":
-        from hmi.devices.modbus import ModbusRtuDriver  # type: ignore[attr-defined]
+        from hmi.devices.modbus import ModbusRtuDriver
 
         return ModbusRtuDriver(url, tags, on_value=on_value, on_state=on_state, **options)
     if scheme == "sim":

@@ -1,13 +1,33 @@
-"""Modbus TCP driver (pymodbus ``AsyncModbusTcpClient``) implementing :class:`hmi.devices.base.Driver`.
+"""Modbus drivers implementing :class:`hmi.devices.base.Driver`: TCP and RTU (serial).
 
-URL and addresses
------------------
-``modbus+tcp://host[:port][?unit=N]`` (port 502 and unit 1 by default;
-``device_id=N`` is accepted as a synonym of ``unit``). A tag address is
-``<table>:<offset>[:<order>...]`` with table ``hr`` (holding register), ``ir``
-(input register), ``co`` (coil) or ``di`` (discrete input) and a zero-based
-protocol offset (what goes on the wire, not the 4xxxx "register number").
-Order suffixes apply to register values of more than one byte:
+Both run on pymodbus's async clients (``AsyncModbusTcpClient``,
+``AsyncModbusSerialClient`` with the RTU framer) and share everything above the
+wire in :class:`_ModbusDriver`: poll groups, decoding, scaling, writes with
+read-back, link supervision.
+
+URLs
+----
+* ``modbus+tcp://host[:port][?unit=N&timeout=S&retries=N]`` — port 502 and unit 1
+  by default (``device_id=N`` is a synonym of ``unit``).
+* ``modbus+rtu:///dev/ttyUSB0?baud=19200&parity=E&bytesize=8&stopbits=1&unit=1``
+  (``modbus+rtu://COM3`` on Windows). Defaults are the Modbus-over-serial
+  spec's 19200 baud 8E1 and unit 1 (1..247: 0 is broadcast, which never
+  answers). Further options: ``timeout`` (s per request attempt), ``retries``,
+  ``turnaround_ms`` (5: the slave's think time per request, for the line
+  check) and ``max_load`` (0.9: share of the line the poll plan may use).
+  ``bytesize`` must be 8 (RTU frames are binary; 7 bits is Modbus ASCII).
+
+A keyword argument given in code (``timeout=``, ``retries=``) wins over the
+URL, the URL over the built-in default. Any bad value is a
+:class:`ConfigError` naming the option and what would be valid.
+
+Addresses
+---------
+A tag address is ``<table>:<offset>[:<order>...]`` with table ``hr`` (holding
+register), ``ir`` (input register), ``co`` (coil) or ``di`` (discrete input)
+and a zero-based protocol offset (what goes on the wire, not the 4xxxx
+"register number"). Order suffixes apply to register values of more than one
+byte:
 
 * ``be`` (default): big-endian words, big-endian bytes (Modbus "ABCD");
 * ``le``: low word first, as many PLCs store 32/64-bit values ("CDAB");
@@ -19,14 +39,15 @@ Datatypes: ``bool`` (coil/discrete input, or a register that is != 0),
 
 Design
 ------
-* Like the OPC UA driver, one **supervisor task** owns the connection and builds a
-  fresh client per attempt; pymodbus's own reconnect is switched off
-  (``reconnect_delay=0``) so the backoff, the state enum and the BAD
+* One **supervisor task** (:class:`~hmi.devices.link.SupervisedDriver`) owns the
+  connection and builds a fresh client per attempt; pymodbus's own reconnect
+  is off (``reconnect_delay=0``) so the backoff, the state enum and the BAD
   re-delivery are ours. Loss is detected by pymodbus's ``trace_connect(False)``
-  (socket closed) or by any poll/read/write that fails on the link (timeout
-  after ``retries``, not connected). On loss: RECONNECTING, every tag's last
-  value re-delivered as BAD at once, a first retry at once, then backoff from
-  ``backoff_initial`` (0.1 s) doubling up to ``backoff_max`` (1 s).
+  (socket or serial port closed) or by any poll/read/write that fails on the
+  link (no answer after ``retries``, not connected). A device that accepts
+  the TCP connection but never answers, or a serial line whose cable is cut,
+  is therefore a loss too: values go BAD, and each reconnect attempt reports
+  a :class:`DeviceTimeout` until the device answers again.
 * **Poll groups**: one poll task per distinct ``sampling_ms``. Inside a group the
   tags of each table are merged by :func:`plan_reads` into contiguous requests of
   at most 125 registers (2000 bits for coils/discrete inputs), reading over gaps
@@ -34,33 +55,56 @@ Design
   request (illegal address inside a gap), the group is re-planned without gaps;
   addresses the device refuses one by one are reported as
   :class:`TagNotFoundError` at connect time, or as BAD values while polling.
-* A value is delivered only when it changed (beyond the tag's deadband for
-  numeric tags) or its quality changed; ``source_ts`` is the poll time (UTC:
-  Modbus carries no timestamps).
+* **Scaling**: a decoded raw value goes up as ``tag.to_eng(raw)``. A write
+  converts the engineering value with ``tag.to_raw`` first (integer tags round
+  to the nearest raw step), so the range and type checks apply to what the
+  device stores (a refusal states the range in engineering units); the
+  registers read back are compared raw, and the engineering value of what the
+  device now holds is returned.
+* A value is delivered only when it changed or its quality changed. The
+  **deadband** is compared on the *engineering* value, in the tag's own unit,
+  because that is the unit the station file states it in; for linear scaling
+  this equals comparing raw values with ``tag.raw_deadband``. ``source_ts`` is
+  the poll time (UTC: Modbus carries no timestamps).
 * ``write`` encodes per datatype and word/byte order, writes (``write_coil`` /
   ``write_register`` / ``write_registers``), reads back and raises
   :class:`WriteVerifyError` unless the read-back registers equal what was written.
+* **RTU line**: one master talks to the slaves one request at a time. Every
+  request of every poll group and every write passes one lock, and the driver
+  keeps the 3.5-character silence between frames that the Modbus serial spec
+  requires (pymodbus sends the next request the moment an answer is in).
+  At construction :func:`rtu_line_load` adds up the bytes, gaps and slave
+  turnaround of the poll plan per second; a plan that needs more than
+  ``max_load`` of the line is refused with the arithmetic, instead of polls
+  silently falling behind their sampling period on site. Writes and retries
+  are not in the sum: they live in the headroom ``max_load`` leaves.
+  One driver talks to one slave (``unit``) and opens the port exclusively, so
+  two slaves on one RS-485 line need a shared driver that does not exist yet.
 * Two ring buffers for diagnosis: ``recent_events()`` (link events) and
-  ``recent_frames()`` (raw Modbus frames sent/received, as hex).
+  ``recent_frames()`` (raw frames sent/received, as hex; for RTU with unit
+  byte and CRC).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import math
 import struct
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
-from urllib.parse import parse_qsl, urlsplit
+from typing import Any, Literal, TypeVar
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-from pymodbus.client import AsyncModbusTcpClient
+import serial
+from pymodbus.client import AsyncModbusSerialClient, AsyncModbusTcpClient
 from pymodbus.constants import ExcCodes
 from pymodbus.exceptions import ModbusException
+from pymodbus.framer import FramerType
 from pymodbus.pdu import ModbusPDU
 
 from hmi.devices.base import (
@@ -84,14 +128,24 @@ from hmi.devices.link import now_utc as _now
 __all__ = [
     "MAX_BITS",
     "MAX_REGISTERS",
+    "RTU_READ_REQUEST_BYTES",
+    "STANDARD_BAUDS",
+    "GroupLoad",
+    "LineLoad",
     "ModbusAddress",
+    "ModbusRtuDriver",
     "ModbusTcpDriver",
     "ReadBlock",
+    "RtuUrl",
+    "SerialLine",
     "decode_registers",
     "encode_value",
     "parse_address",
+    "parse_rtu_url",
     "parse_url",
     "plan_reads",
+    "rtu_line_load",
+    "rtu_response_bytes",
 ]
 
 logger = logging.getLogger(__name__)
@@ -122,7 +176,8 @@ _REGISTER_TYPES: dict[str, tuple[str, int, tuple[int, int] | None]] = {
     "float64": (">d", 4, None),
 }
 
-
+#: Baud rates offered when a poll plan needs a faster line (the common RS-485 rates).
+STANDARD_BAUDS: tuple[int, ...] = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 
 
 # --------------------------------------------------------------------------- pure helpers
@@ -306,8 +361,85 @@ def plan_reads(
     return blocks
 
 
-def parse_url(url: str) -> tuple[str, int, int]:
-    """``modbus+tcp://host[:port][?unit=N]`` -> (host, port, unit)."""
+# --------------------------------------------------------------------------- URLs
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    def convert(text: str) -> int:
+        try:
+            value = int(text, 10)
+        except ValueError:
+            raise ValueError(f"must be a whole number from {low} to {high}") from None
+        if not low <= value <= high:
+            raise ValueError(f"must be from {low} to {high}")
+        return value
+
+    return convert
+
+
+def _number(low: float, high: float, *, low_open: bool = False) -> Callable[[str], float]:
+    def convert(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value > high or value < low or (low_open and value == low):
+            raise ValueError(
+                f"must be a number above {low:g} and at most {high:g}"
+                if low_open
+                else f"must be a number from {low:g} to {high:g}"
+            )
+        return value
+
+    return convert
+
+
+def _parity(text: str) -> str:
+    value = {"N": "N", "E": "E", "O": "O", "NONE": "N", "EVEN": "E", "ODD": "O"}.get(text.upper())
+    if value is None:
+        raise ValueError("must be N (none), E (even) or O (odd)")
+    return value
+
+
+def _bytesize(text: str) -> int:
+    if text.strip() != "8":
+        raise ValueError("must be 8: Modbus RTU frames are binary (7 data bits is Modbus ASCII)")
+    return 8
+
+
+_TIMEOUT = _number(0.0, 60.0, low_open=True)
+_RETRIES = _whole(0, 10)
+
+
+def _url_options(
+    url: str, query: str, allowed: Mapping[str, tuple[str, Callable[[str], Any]]]
+) -> dict[str, Any]:
+    """Parse ``query`` with ``allowed`` (key -> (option name, converter)); ConfigError says why not."""
+    out: dict[str, Any] = {}
+    for key, text in parse_qsl(query, keep_blank_values=True):
+        if key not in allowed:
+            raise ConfigError(
+                f"{url!r}: unknown option {key!r} (known: {', '.join(sorted(allowed))})"
+            )
+        name, convert = allowed[key]
+        if name in out:
+            raise ConfigError(f"{url!r}: option {key!r} is given twice")
+        try:
+            out[name] = convert(text)
+        except ValueError as exc:
+            raise ConfigError(f"{url!r}: {key}={text!r} {exc}") from None
+    return out
+
+
+_TCP_OPTIONS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "unit": ("unit", _whole(0, 255)),
+    "device_id": ("unit", _whole(0, 255)),
+    "timeout": ("timeout", _TIMEOUT),
+    "retries": ("retries", _RETRIES),
+}
+
+
+def _parse_tcp_url(url: str) -> tuple[str, int, dict[str, Any]]:
     parts = urlsplit(url)
     if parts.scheme.lower() != "modbus+tcp":
         raise ConfigError(f"ModbusTcpDriver needs a modbus+tcp:// URL, got {url!r}")
@@ -319,17 +451,242 @@ def parse_url(url: str) -> tuple[str, int, int]:
         raise ConfigError(f"{url!r} names no host")
     if parts.path not in ("", "/"):
         raise ConfigError(f"{url!r}: a Modbus TCP URL has no path")
-    unit = 1
-    for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        if key not in ("unit", "device_id"):
-            raise ConfigError(f"{url!r}: unknown option {key!r} (only unit=N)")
-        try:
-            unit = int(value)
-        except ValueError:
-            raise ConfigError(f"{url!r}: unit {value!r} is not a number") from None
-        if not 0 <= unit <= 255:
-            raise ConfigError(f"{url!r}: unit must be 0..255")
-    return host, port, unit
+    return host, port, _url_options(url, parts.query, _TCP_OPTIONS)
+
+
+def parse_url(url: str) -> tuple[str, int, int]:
+    """``modbus+tcp://host[:port][?unit=N&timeout=S&retries=N]`` -> (host, port, unit)."""
+    host, port, options = _parse_tcp_url(url)
+    return host, port, options.get("unit", 1)
+
+
+@dataclass(frozen=True)
+class SerialLine:
+    """A serial line's settings and the timing the Modbus serial spec derives from them."""
+
+    port: str
+    baud: int = 19200
+    parity: str = "E"
+    bytesize: int = 8
+    stopbits: int = 1
+
+    @property
+    def frame(self) -> str:
+        """``8E1`` style: data bits, parity, stop bits."""
+        return f"{self.bytesize}{self.parity}{self.stopbits}"
+
+    @property
+    def bits_per_char(self) -> int:
+        """1 start bit + data bits + parity bit (unless N) + stop bits."""
+        return 1 + self.bytesize + (0 if self.parity == "N" else 1) + self.stopbits
+
+    @property
+    def char_s(self) -> float:
+        return self.bits_per_char / self.baud
+
+    @property
+    def gap_s(self) -> float:
+        """The silence that ends a frame: 3.5 characters, fixed at 1.75 ms above 19200 baud."""
+        return 1.75e-3 if self.baud > 19200 else 3.5 * self.char_s
+
+
+@dataclass(frozen=True)
+class RtuUrl:
+    """A parsed ``modbus+rtu://`` URL. ``timeout``/``retries`` are None when not given."""
+
+    line: SerialLine
+    unit: int = 1
+    timeout: float | None = None
+    retries: int | None = None
+    turnaround_ms: float = 5.0
+    max_load: float = 0.9
+
+
+_RTU_OPTIONS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "baud": ("baud", _whole(50, 4_000_000)),
+    "baudrate": ("baud", _whole(50, 4_000_000)),
+    "parity": ("parity", _parity),
+    "bytesize": ("bytesize", _bytesize),
+    "stopbits": ("stopbits", _whole(1, 2)),
+    "unit": ("unit", _whole(1, 247)),
+    "device_id": ("unit", _whole(1, 247)),
+    "timeout": ("timeout", _TIMEOUT),
+    "retries": ("retries", _RETRIES),
+    "turnaround_ms": ("turnaround_ms", _number(0.0, 1000.0)),
+    "max_load": ("max_load", _number(0.0, 1.0, low_open=True)),
+}
+
+
+def parse_rtu_url(url: str) -> RtuUrl:
+    """``modbus+rtu:///dev/ttyUSB0?baud=19200&parity=E&…`` -> :class:`RtuUrl` (see the module doc)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "modbus+rtu":
+        raise ConfigError(f"ModbusRtuDriver needs a modbus+rtu:// URL, got {url!r}")
+    if parts.netloc and parts.path:
+        raise ConfigError(
+            f"{url!r}: the serial port must follow three slashes, e.g. modbus+rtu:///dev/ttyUSB0"
+        )
+    port = unquote(parts.netloc or parts.path)
+    if not port or port == "/":
+        raise ConfigError(f"{url!r} names no serial port (e.g. modbus+rtu:///dev/ttyUSB0)")
+    options = _url_options(url, parts.query, _RTU_OPTIONS)
+    line = SerialLine(
+        port,
+        baud=options.pop("baud", 19200),
+        parity=options.pop("parity", "E"),
+        bytesize=options.pop("bytesize", 8),
+        stopbits=options.pop("stopbits", 1),
+    )
+    return RtuUrl(line, **options)
+
+
+# --------------------------------------------------------------------------- RTU line capacity
+
+#: Bytes of a read request on an RTU line: unit, function, start (2), count (2), CRC (2).
+RTU_READ_REQUEST_BYTES = 8
+
+
+def rtu_response_bytes(block: ReadBlock) -> int:
+    """Bytes of the answer to ``block`` on an RTU line: unit, function, byte count, data, CRC (2)."""
+    if block.table in _BIT_TABLES:
+        return 5 + math.ceil(block.count / 8)
+    return 5 + 2 * block.count
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class GroupLoad:
+    """One poll group's use of the line per sampling period."""
+
+    sampling_ms: int
+    requests: int
+    bytes: int  #: requests and answers together
+    line_s: float  #: characters + inter-frame gaps + slave turnaround
+
+    @property
+    def load(self) -> float:
+        """Share of the line this group needs (1.0 = busy all the time)."""
+        return self.line_s * 1000.0 / self.sampling_ms
+
+
+@dataclass(frozen=True)
+class LineLoad:
+    """What a poll plan asks of an RTU line (see :func:`rtu_line_load`)."""
+
+    line: SerialLine
+    turnaround_s: float
+    max_load: float
+    groups: tuple[GroupLoad, ...]
+
+    @property
+    def load(self) -> float:
+        """Share of the line all poll groups together need."""
+        return sum(g.load for g in self.groups)
+
+    @property
+    def fits(self) -> bool:
+        return self.load <= self.max_load
+
+    def line_s_at(self, group: GroupLoad, line: SerialLine) -> float:
+        """The line time ``group`` would need on ``line`` (another baud rate, say)."""
+        return group.bytes * line.char_s + group.requests * (2 * line.gap_s + self.turnaround_s)
+
+    def load_at(self, line: SerialLine) -> float:
+        return sum(self.line_s_at(g, line) * 1000.0 / g.sampling_ms for g in self.groups)
+
+    def slower_rates(self) -> dict[int, int]:
+        """Each group's sampling_ms stretched so the plan fits (rounded up to 10 ms)."""
+        factor = self.load / self.max_load
+        return {
+            g.sampling_ms: math.ceil(g.sampling_ms * factor / 10 - 1e-9) * 10 for g in self.groups
+        }
+
+    def fitting_baud(self) -> int | None:
+        """The lowest standard baud rate at which the plan fits, or None if none does."""
+        for baud in STANDARD_BAUDS:
+            line = SerialLine(
+                self.line.port, baud, self.line.parity, self.line.bytesize, self.line.stopbits
+            )
+            if self.load_at(line) <= self.max_load:
+                return baud
+        return None
+
+    def explain(self) -> str:
+        """The refusal message, with the arithmetic a technician can check."""
+        line = self.line
+        gap = (
+            "two 1.75 ms gaps (fixed above 19200 baud)"
+            if line.baud > 19200
+            else f"two 3.5-char gaps of {line.gap_s * 1000:.3f} ms"
+        )
+        basis = (
+            f"{line.bits_per_char} bits/char, {line.char_s * 1000:.3f} ms/char, "
+            f"+ {gap} + {self.turnaround_s * 1000:g} ms turnaround per request"
+        )
+        head = f"RTU line {line.port} at {line.baud} baud {line.frame} cannot carry the poll plan: "
+        rates = self.slower_rates()
+        if len(self.groups) == 1:
+            (g,) = self.groups
+            body = (
+                f"{_plural(g.requests, 'request')}, {g.bytes:,} bytes per {g.sampling_ms} ms cycle "
+                f"= {g.line_s * 1000:,.0f} ms of line time ({basis}) "
+                f"> {g.sampling_ms * self.max_load:.0f} ms allowed "
+                f"({self.max_load:.0%} of the cycle); "
+                f"lower the rate (sampling_ms ≥ {rates[g.sampling_ms]})"
+            )
+        else:
+            each = "; ".join(
+                f"{g.sampling_ms} ms group: {_plural(g.requests, 'request')}, {g.bytes:,} bytes "
+                f"= {g.line_s * 1000:,.0f} ms of line time per cycle ({g.load:.0%})"
+                for g in self.groups
+            )
+            stretched = ", ".join(f"{ms} → {new}" for ms, new in rates.items())
+            body = (
+                f"{each}; together {self.load:.0%} of the line > {self.max_load:.0%} allowed "
+                f"({basis}); lower the rates (sampling_ms {stretched})"
+            )
+        baud = self.fitting_baud()
+        if baud is not None and baud > line.baud:
+            tail = f" or raise the baud rate ({baud} would carry it; set it on the device too)"
+        else:
+            tail = (
+                f" or poll fewer registers: even {STANDARD_BAUDS[-1]} baud would not carry it "
+                "(split the tags over more serial lines)"
+            )
+        return head + body + tail
+
+
+def rtu_line_load(
+    plan: Mapping[int, Sequence[ReadBlock]],
+    baud: int,
+    *,
+    parity: str = "E",
+    bytesize: int = 8,
+    stopbits: int = 1,
+    turnaround_ms: float = 5.0,
+    max_load: float = 0.9,
+    port: str = "",
+) -> LineLoad:
+    """How much of an RTU line the poll ``plan`` (sampling_ms -> read blocks) needs.
+
+    Per request: an 8-byte request and its answer (5 + 2·N bytes for N registers,
+    5 + ceil(N/8) for N coils or discrete inputs) at ``bits_per_char / baud``
+    seconds a character, the inter-frame silence before each of the two frames
+    (3.5 characters; 1.75 ms above 19200 baud), and ``turnaround_ms`` for the
+    slave to answer. Summed per group and divided by its sampling period.
+    """
+    line = SerialLine(port, baud, parity, bytesize, stopbits)
+    turnaround = turnaround_ms / 1000.0
+    groups: list[GroupLoad] = []
+    for sampling_ms, blocks in sorted(plan.items()):
+        size = sum(RTU_READ_REQUEST_BYTES + rtu_response_bytes(b) for b in blocks)
+        requests = len(blocks)
+        line_s = size * line.char_s + requests * (2 * line.gap_s + turnaround)
+        groups.append(GroupLoad(sampling_ms, requests, size, line_s))
+    return LineLoad(line, turnaround, max_load, tuple(groups))
 
 
 # --------------------------------------------------------------------------- driver
@@ -370,42 +727,53 @@ class _RefusedError(Exception):
 
 _LINK_ERRORS = (TimeoutError, OSError, ConnectionError, ModbusException)
 
+_T = TypeVar("_T")
 
-class ModbusTcpDriver(SupervisedDriver["_Binding"]):
-    """Modbus TCP :class:`~hmi.devices.base.Driver` on top of pymodbus's async client.
 
-    Options (all keyword): ``timeout`` (1 s per request attempt, also the connect
-    timeout), ``retries`` (1: a request is sent at most ``retries + 1`` times),
-    ``connect_timeout`` (10 s, only with ``wait_connected``), ``wait_connected``
-    (True: ``async with`` returns once connected or raises; False: returns at once
-    and keeps connecting in the background), ``backoff_initial`` (0.1 s),
-    ``backoff_max`` (1 s), ``max_gap`` (8 addresses read over between tags),
-    ``config_retry_s`` (10 s between retries after missing addresses),
-    ``on_error`` (called with each new :class:`DeviceError` the supervisor meets),
-    ``history`` (200 entries per ring buffer).
+def _first(keyword: _T | None, from_url: _T | None, default: _T) -> _T:
+    """A keyword given in code wins over the URL, the URL over the default."""
+    if keyword is not None:
+        return keyword
+    return from_url if from_url is not None else default
+
+
+_Client = AsyncModbusTcpClient | AsyncModbusSerialClient
+
+
+class _ModbusDriver(SupervisedDriver["_Binding"]):
+    """Everything above the wire, shared by Modbus TCP and RTU.
+
+    A subclass parses its URL, then supplies ``_make_client`` (a fresh pymodbus
+    client per connection attempt), ``_unreachable`` (the error when the client
+    cannot connect) and ``_target`` (what to call the other end in messages);
+    RTU also overrides ``_exchange`` to serialise requests on the line.
     """
+
+    LINK_ERRORS = _LINK_ERRORS
+    KIND = "modbus"
 
     def __init__(
         self,
         url: str,
         tags: Sequence[Tag],
         *,
+        unit: int,
         on_value: ValueCallback,
         on_state: StateCallback,
-        on_error: Callable[[DeviceError], None] | None = None,
-        timeout: float = 1.0,
-        retries: int = 1,
-        connect_timeout: float = 10.0,
-        wait_connected: bool = True,
-        backoff_initial: float = 0.1,
-        backoff_max: float = 1.0,
-        max_gap: int = 8,
-        config_retry_s: float = 10.0,
-        history: int = 200,
+        on_error: Callable[[DeviceError], None] | None,
+        timeout: float,
+        retries: int,
+        connect_timeout: float,
+        wait_connected: bool,
+        backoff_initial: float,
+        backoff_max: float,
+        max_gap: int,
+        config_retry_s: float,
+        history: int,
     ) -> None:
-        self.host, self.port, self.unit = parse_url(url)
         if timeout <= 0 or retries < 0:
             raise ConfigError(f"timeout must be > 0 and retries >= 0 (url {url!r})")
+        self.unit = unit
         self.timeout = timeout
         self.retries = retries
         self.max_gap = max_gap
@@ -439,14 +807,42 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
             groups.setdefault(b.tag.sampling_ms, []).append(b)
         self._groups = [_PollGroup(ms, members) for ms, members in sorted(groups.items())]
         self._frames: deque[tuple[float, bool, bytes]] = deque(maxlen=history)
-        self._client: AsyncModbusTcpClient | None = None
+        self._client: _Client | None = None
         self._pollers: list[asyncio.Task[None]] = []
+
+    # ------------------------------------------------------------------ what a transport supplies
+
+    def _make_client(self, trace_connect: Callable[[bool], None]) -> _Client:
+        raise NotImplementedError
+
+    async def _unreachable(self, exc: BaseException | None) -> DeviceError:
+        """The error for a client that did not connect (``exc``: what it raised, if anything)."""
+        raise NotImplementedError
+
+    def _target(self) -> str:
+        """The other end, for log lines."""
+        raise NotImplementedError
+
+    def _no_answer(self) -> str:
+        """Operator message for a device that is reachable but never answers."""
+        raise NotImplementedError
+
+    async def _exchange(self, make: Callable[[], Awaitable[ModbusPDU]]) -> ModbusPDU:
+        """Send one request and await its answer (RTU serialises these on the line)."""
+        return await make()
 
     # ------------------------------------------------------------------ public API
 
     def read_plan(self) -> dict[int, list[ReadBlock]]:
         """The read requests of each poll group (sampling_ms -> blocks), for diagnosis."""
         return {g.sampling_ms: list(g.blocks) for g in self._groups}
+
+    def planned_reads(self) -> dict[int, list[ReadBlock]]:
+        """The read requests each poll group will send (before the device is asked)."""
+        return {
+            g.sampling_ms: plan_reads((b.span() for b in g.bindings), max_gap=self.max_gap)
+            for g in self._groups
+        }
 
     def recent_frames(self) -> list[str]:
         """The ring buffer of recent raw frames, oldest first: ``'<t> >> hex'`` (sent) / ``<<``."""
@@ -484,7 +880,7 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
         return out
 
     async def write(self, name: str, value: object) -> TagValue:
-        """Write ``value``, read it back and return it once it confirms the write."""
+        """Write the engineering ``value``, read it back and return it once it confirms the write."""
         binding = self._binding(name)
         tag, addr = binding.tag, binding.address
         if addr.read_only:
@@ -502,12 +898,14 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
                 raise WriteRejectedError(name, value, "the value must be on/off (true or false)")
             registers: list[int] = []
         else:
+            if isinstance(value, float) and not math.isfinite(value):
+                raise WriteRejectedError(name, value, "the value must be a finite number")
             try:
                 registers = encode_value(
-                    tag.datatype, value, word_le=addr.word_le, byte_swap=addr.byte_swap
+                    tag.datatype, tag.to_raw(value), word_le=addr.word_le, byte_swap=addr.byte_swap
                 )
             except ValueError as exc:
-                raise WriteRejectedError(name, value, str(exc)) from None
+                raise WriteRejectedError(name, value, self._eng_reason(tag, str(exc))) from None
         client = self._require_client()
         generation = self._generation
         self._note("write %s = %r (%s)", name, value, registers or value)
@@ -516,17 +914,17 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
             if addr.is_bits:
                 response = await self._request(
                     generation,
-                    client.write_coil(addr.offset, bool(value), device_id=self.unit),
+                    lambda: client.write_coil(addr.offset, bool(value), device_id=self.unit),
                 )
             elif len(registers) == 1:
                 response = await self._request(
                     generation,
-                    client.write_register(addr.offset, registers[0], device_id=self.unit),
+                    lambda: client.write_register(addr.offset, registers[0], device_id=self.unit),
                 )
             else:
                 response = await self._request(
                     generation,
-                    client.write_registers(addr.offset, registers, device_id=self.unit),
+                    lambda: client.write_registers(addr.offset, registers, device_id=self.unit),
                 )
             if response.isError():
                 raise _RefusedError(block, getattr(response, "exception_code", 0))
@@ -538,7 +936,7 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
         except _LINK_ERRORS as exc:
             self._trigger_loss(generation, f"write failed: {exc!r}")
             raise self._link_error("write", exc) from exc
-        read_back = self._decode(binding, raw)
+        read_back = self._value(binding, raw)
         if addr.is_bits or tag.datatype == "bool":
             same = read_back is bool(value)
         else:
@@ -553,11 +951,25 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
 
     # ------------------------------------------------------------------ internals
 
+    @staticmethod
+    def _eng_reason(tag: Tag, reason: str) -> str:
+        """A raw range refusal restated in engineering units for a scaled tag."""
+        bounds = _REGISTER_TYPES[tag.datatype][2]
+        if not tag.scaled or bounds is None or not reason.startswith("the value must be between"):
+            return reason
+        low, high = sorted(float(tag.to_eng(b)) for b in bounds)  # type: ignore[arg-type]
+        unit = f" {tag.unit}" if tag.unit else ""
+        return f"the value must be between {low:g} and {high:g}{unit}"
+
     def _link_error(self, what: str, exc: BaseException) -> DeviceError:
         if isinstance(exc, TimeoutError) or "No response" in str(exc):
-            return DeviceTimeout(
-                f"{what} on {self.url} got no answer ({self.retries + 1} x {self.timeout:g} s)"
+            message = (
+                f"{what} on {self.url} got no answer from unit {self.unit} "
+                f"({self.retries + 1} x {self.timeout:g} s)"
             )
+            if what == "connect":
+                return DeviceTimeout(message, operator_message=self._no_answer())
+            return DeviceTimeout(message)
         return ConnectError(f"{what} on {self.url} failed: {exc}", url=self.url)
 
     def _offer(self, value: TagValue) -> None:
@@ -587,14 +999,17 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
         self._frames.append((time.time(), sending, bytes(data)))
         return data
 
-    async def _request(self, generation: int, request: Awaitable[ModbusPDU]) -> ModbusPDU:
-        """Await a pymodbus request, but give up at once when the link is declared lost.
+    async def _request(
+        self, generation: int, make: Callable[[], Awaitable[ModbusPDU]]
+    ) -> ModbusPDU:
+        """Send a pymodbus request, but give up at once when the link is declared lost.
 
         pymodbus does not fail an outstanding request when the socket closes; it
         waits out ``timeout`` x ``retries``. Racing it against the loss event keeps
-        a write or read from hanging on a link we already know is dead.
+        a write or read from hanging on a link we already know is dead. ``make``
+        builds the request only when the line is free (see ``_exchange``).
         """
-        task = asyncio.ensure_future(request)
+        task = asyncio.ensure_future(self._exchange(make))
         lost = asyncio.ensure_future(self._lost.wait())
         try:
             await asyncio.wait({task, lost}, return_when=asyncio.FIRST_COMPLETED)
@@ -610,7 +1025,7 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
         return task.result()
 
     async def _read_block(
-        self, client: AsyncModbusTcpClient, generation: int, block: ReadBlock
+        self, client: _Client, generation: int, block: ReadBlock
     ) -> list[int] | list[bool]:
         read = {
             "hr": client.read_holding_registers,
@@ -619,7 +1034,7 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
             "di": client.read_discrete_inputs,
         }[block.table]
         response = await self._request(
-            generation, read(block.start, count=block.count, device_id=self.unit)
+            generation, lambda: read(block.start, count=block.count, device_id=self.unit)
         )
         if response.isError():
             raise _RefusedError(block, getattr(response, "exception_code", 0))
@@ -634,6 +1049,7 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
         return registers
 
     def _decode(self, binding: _Binding, raw: Sequence[int] | Sequence[bool]) -> object:
+        """The raw (device-unit) value of ``binding`` from its registers or bit."""
         if binding.address.is_bits:
             return bool(raw[0])
         return decode_registers(
@@ -642,6 +1058,10 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
             word_le=binding.address.word_le,
             byte_swap=binding.address.byte_swap,
         )
+
+    def _value(self, binding: _Binding, raw: Sequence[int] | Sequence[bool]) -> object:
+        """The engineering value of ``binding`` from its registers or bit."""
+        return binding.tag.to_eng(self._decode(binding, raw))
 
     def _extract(
         self,
@@ -657,7 +1077,7 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
                 and addr.offset + binding.size <= blk.end
             ):
                 lo = addr.offset - blk.start
-                return self._decode(binding, data[blk][lo : lo + binding.size])
+                return self._value(binding, data[blk][lo : lo + binding.size])
         raise AssertionError(f"no read block covers {binding.tag.address}")  # pragma: no cover
 
     # -- the supervisor
@@ -667,33 +1087,24 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
         generation = self._generation
         self._lost.clear()
         self._note(
-            "connecting to %s:%d unit %d (generation %d)",
-            self.host,
-            self.port,
-            self.unit,
-            generation,
+            "connecting to %s unit %d (generation %d)", self._target(), self.unit, generation
         )
 
         def on_connect(up: bool) -> None:
             if not up:
-                self._trigger_loss(generation, "socket closed")
+                self._trigger_loss(generation, "connection closed")
 
-        client = AsyncModbusTcpClient(
-            self.host,
-            port=self.port,
-            name=f"hmi {self.url}",
-            timeout=self.timeout,
-            retries=self.retries,
-            reconnect_delay=0,  # reconnecting is the supervisor's job
-            trace_packet=self._trace_packet,
-            trace_connect=on_connect,
-        )
+        client = self._make_client(on_connect)
         self._client = client
-        if not await client.connect() or not client.connected:
-            raise ConnectError(f"cannot reach {self.host}:{self.port}", url=self.url)
+        try:
+            connected = await client.connect() and client.connected
+        except Exception as exc:  # pyserial raises e.g. termios.error for settings a port refuses
+            raise await self._unreachable(exc) from exc
+        if not connected:
+            raise await self._unreachable(None)
         await self._verify(client, generation)
 
-    async def _verify(self, client: AsyncModbusTcpClient, generation: int) -> None:
+    async def _verify(self, client: _Client, generation: int) -> None:
         """Plan each poll group's reads and check every address answers."""
         missing: list[tuple[str, str]] = []
         for group in self._groups:
@@ -776,7 +1187,7 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
                     )
                     continue
                 lo = b.address.offset - blk.start
-                value = self._decode(b, data[blk][lo : lo + b.size])
+                value = self._value(b, data[blk][lo : lo + b.size])
                 self._offer(
                     TagValue(
                         b.tag.name, value, Quality.GOOD, polled, received, ConnectionState.CONNECTED
@@ -789,9 +1200,6 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
             await asyncio.sleep(deadline - now)
 
     # -- hooks of SupervisedDriver
-
-    LINK_ERRORS = _LINK_ERRORS
-    KIND = "modbus"
 
     def _connect_error(self, exc: BaseException) -> DeviceError:
         return self._link_error("connect", exc)
@@ -825,3 +1233,284 @@ class ModbusTcpDriver(SupervisedDriver["_Binding"]):
         if client is not None:
             with contextlib.suppress(Exception):
                 client.close()
+
+
+class ModbusTcpDriver(_ModbusDriver):
+    """Modbus TCP :class:`~hmi.devices.base.Driver` on top of pymodbus's async client.
+
+    Options (all keyword): ``timeout`` (1 s per request attempt, also the connect
+    timeout), ``retries`` (1: a request is sent at most ``retries + 1`` times) —
+    both may also come from the URL, a keyword given here wins —,
+    ``connect_timeout`` (10 s, only with ``wait_connected``), ``wait_connected``
+    (True: ``async with`` returns once connected or raises; False: returns at once
+    and keeps connecting in the background), ``backoff_initial`` (0.1 s),
+    ``backoff_max`` (1 s), ``max_gap`` (8 addresses read over between tags),
+    ``config_retry_s`` (10 s between retries after missing addresses),
+    ``on_error`` (called with each new :class:`DeviceError` the supervisor meets),
+    ``history`` (200 entries per ring buffer).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        tags: Sequence[Tag],
+        *,
+        on_value: ValueCallback,
+        on_state: StateCallback,
+        on_error: Callable[[DeviceError], None] | None = None,
+        timeout: float | None = None,
+        retries: int | None = None,
+        connect_timeout: float = 10.0,
+        wait_connected: bool = True,
+        backoff_initial: float = 0.1,
+        backoff_max: float = 1.0,
+        max_gap: int = 8,
+        config_retry_s: float = 10.0,
+        history: int = 200,
+    ) -> None:
+        self.host, self.port, options = _parse_tcp_url(url)
+        super().__init__(
+            url,
+            tags,
+            unit=options.get("unit", 1),
+            on_value=on_value,
+            on_state=on_state,
+            on_error=on_error,
+            timeout=_first(timeout, options.get("timeout"), 1.0),
+            retries=_first(retries, options.get("retries"), 1),
+            connect_timeout=connect_timeout,
+            wait_connected=wait_connected,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            max_gap=max_gap,
+            config_retry_s=config_retry_s,
+            history=history,
+        )
+
+    def _target(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def _no_answer(self) -> str:
+        return (
+            f"The machine controller at {self.host}:{self.port} accepts the network connection "
+            f"but does not answer Modbus requests for unit {self.unit}. Check that its Modbus "
+            "server is running and the unit id matches; the panel keeps retrying."
+        )
+
+    def _make_client(self, trace_connect: Callable[[bool], None]) -> AsyncModbusTcpClient:
+        return AsyncModbusTcpClient(
+            self.host,
+            port=self.port,
+            name=f"hmi {self.url}",
+            timeout=self.timeout,
+            retries=self.retries,
+            reconnect_delay=0,  # reconnecting is the supervisor's job
+            trace_packet=self._trace_packet,
+            trace_connect=trace_connect,
+        )
+
+    async def _unreachable(self, exc: BaseException | None) -> DeviceError:
+        detail = f": {exc}" if exc is not None else ""
+        return ConnectError(f"cannot reach {self.host}:{self.port}{detail}", url=self.url)
+
+
+class ModbusRtuDriver(_ModbusDriver):
+    """Modbus RTU (serial line) :class:`~hmi.devices.base.Driver`, one slave ``unit`` per driver.
+
+    The URL carries the line settings (see the module doc). Options as for
+    :class:`ModbusTcpDriver`. Construction refuses (:class:`ConfigError`) a poll
+    plan the line cannot carry (``line_load`` holds the figures of one that
+    fits) and a ``timeout`` shorter than the longest poll request takes on the
+    line. Requests go out one at a time with the spec's inter-frame silence.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        tags: Sequence[Tag],
+        *,
+        on_value: ValueCallback,
+        on_state: StateCallback,
+        on_error: Callable[[DeviceError], None] | None = None,
+        timeout: float | None = None,
+        retries: int | None = None,
+        connect_timeout: float = 10.0,
+        wait_connected: bool = True,
+        backoff_initial: float = 0.1,
+        backoff_max: float = 1.0,
+        max_gap: int = 8,
+        config_retry_s: float = 10.0,
+        history: int = 200,
+    ) -> None:
+        parsed = parse_rtu_url(url)
+        self.line = parsed.line
+        self.turnaround_ms = parsed.turnaround_ms
+        self.max_load = parsed.max_load
+        super().__init__(
+            url,
+            tags,
+            unit=parsed.unit,
+            on_value=on_value,
+            on_state=on_state,
+            on_error=on_error,
+            timeout=_first(timeout, parsed.timeout, 1.0),
+            retries=_first(retries, parsed.retries, 1),
+            connect_timeout=connect_timeout,
+            wait_connected=wait_connected,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            max_gap=max_gap,
+            config_retry_s=config_retry_s,
+            history=history,
+        )
+        self._line_lock = asyncio.Lock()
+        self._line_free_at = 0.0
+        self.line_load = self._check_line(self.planned_reads())
+
+    def _line_load(self, plan: Mapping[int, Sequence[ReadBlock]]) -> LineLoad:
+        line = self.line
+        return rtu_line_load(
+            plan,
+            line.baud,
+            parity=line.parity,
+            bytesize=line.bytesize,
+            stopbits=line.stopbits,
+            turnaround_ms=self.turnaround_ms,
+            max_load=self.max_load,
+            port=line.port,
+        )
+
+    def _check_line(self, plan: Mapping[int, Sequence[ReadBlock]]) -> LineLoad:
+        line = self.line
+        load = self._line_load(plan)
+        if not load.fits:
+            raise ConfigError(load.explain())
+        blocks = [b for group in plan.values() for b in group]
+        if blocks:
+            big = max(blocks, key=rtu_response_bytes)
+            exchange_s = (
+                (RTU_READ_REQUEST_BYTES + rtu_response_bytes(big)) * line.char_s
+                + line.gap_s
+                + self.turnaround_ms / 1000.0
+            )
+            if exchange_s > self.timeout:
+                raise ConfigError(
+                    f"{self.url}: timeout={self.timeout:g} s is shorter than the "
+                    f"{exchange_s * 1000:,.0f} ms it takes to read {big.count} "
+                    f"{_TABLES[big.table]}s at {line.baud} baud; raise the timeout above "
+                    f"{math.ceil(exchange_s * 10) / 10:g} s or the baud rate"
+                )
+        return load
+
+    async def _verify(self, client: _Client, generation: int) -> None:
+        await super()._verify(client, generation)
+        plan = self.read_plan()
+        if plan != self.planned_reads():  # the device refused reads over gaps: more requests
+            self.line_load = self._line_load(plan)
+            if not self.line_load.fits:
+                self._note("%s", self.line_load.explain(), level=logging.WARNING)
+
+    def _target(self) -> str:
+        return f"{self.line.port} ({self.line.baud} baud {self.line.frame})"
+
+    def _no_answer(self) -> str:
+        return (
+            f"No answer from unit {self.unit} on the serial line {self.line.port} "
+            f"({self.line.baud} baud {self.line.frame}). Check the cable and that the device's "
+            "address and serial settings match the station's; the panel keeps retrying."
+        )
+
+    def _make_client(self, trace_connect: Callable[[bool], None]) -> AsyncModbusSerialClient:
+        return AsyncModbusSerialClient(
+            self.line.port,
+            framer=FramerType.RTU,
+            baudrate=self.line.baud,
+            bytesize=self.line.bytesize,
+            parity=self.line.parity,
+            stopbits=self.line.stopbits,
+            name=f"hmi {self.url}",
+            timeout=self.timeout,
+            retries=self.retries,
+            reconnect_delay=0,  # reconnecting is the supervisor's job
+            trace_packet=self._trace_packet,
+            trace_connect=trace_connect,
+        )
+
+    async def _exchange(self, make: Callable[[], Awaitable[ModbusPDU]]) -> ModbusPDU:
+        """One request at a time on the line, each after the 3.5-character silence."""
+        loop = asyncio.get_running_loop()
+        async with self._line_lock:
+            wait = self._line_free_at - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                return await make()
+            finally:
+                self._line_free_at = loop.time() + self.line.gap_s
+
+    def _probe_port(self) -> BaseException | None:
+        """Open and close the port once to learn why pymodbus could not (runs in a thread)."""
+        try:
+            port = serial.serial_for_url(
+                self.line.port,
+                exclusive=True,
+                baudrate=self.line.baud,
+                bytesize=self.line.bytesize,
+                parity=self.line.parity,
+                stopbits=self.line.stopbits,
+                timeout=0,
+            )
+        except Exception as exc:  # pyserial raises SerialException, termios.error, ValueError
+            return exc
+        port.close()
+        return None
+
+    async def _unreachable(self, exc: BaseException | None) -> DeviceError:
+        if exc is None:
+            exc = await asyncio.to_thread(self._probe_port)
+        port, settings = self.line.port, f"{self.line.baud} baud {self.line.frame}"
+        if exc is None:
+            return ConnectError(
+                f"could not open serial port {port} (it opens now; retrying)", url=self.url
+            )
+        code = getattr(exc, "errno", None)
+        if code is None and exc.args and isinstance(exc.args[0], int):
+            code = exc.args[0]
+        text = str(exc)
+        if code == errno.ENOENT or "No such file" in text:
+            return ConnectError(
+                f"serial port {port} does not exist: {text}",
+                url=self.url,
+                operator_message=(
+                    f"The machine's serial adapter ({port}) is not found. Check that the "
+                    "USB/serial adapter is plugged in; the panel keeps retrying."
+                ),
+            )
+        if code == errno.EACCES:
+            return ConnectError(
+                f"no permission to open serial port {port}: {text}",
+                url=self.url,
+                operator_message=(
+                    f"The station is not allowed to use the serial port {port}. Ask maintenance "
+                    "to give the station's user access to it (on Linux: the dialout group)."
+                ),
+            )
+        if code == errno.EBUSY or "lock" in text.lower():
+            return ConnectError(
+                f"serial port {port} is in use by another program: {text}",
+                url=self.url,
+                operator_message=(
+                    f"The serial port {port} is in use by another program. Close that program "
+                    "or ask maintenance; the panel keeps retrying."
+                ),
+            )
+        if code == errno.EINVAL or isinstance(exc, ValueError):
+            return ConnectError(
+                f"serial port {port} refuses the settings {settings}: {text}",
+                url=self.url,
+                operator_message=(
+                    f"The serial port {port} does not accept {settings}. Ask maintenance to "
+                    "check the serial settings in the station configuration."
+                ),
+            )
+        return ConnectError(f"cannot open serial port {port} ({settings}): {text}", url=self.url)
