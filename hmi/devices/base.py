@@ -1,14 +1,16 @@
 """Protocol-neutral device model: tags, values with quality, errors, the Driver Protocol.
 
-Every driver (OPC UA, Modbus TCP; Modbus RTU later) reports each value as a
+Every driver (OPC UA, Modbus TCP, Modbus RTU) reports each value as a
 :class:`TagValue` — value, quality, source timestamp and the link state at the
 time — so a screen can always tell a live value from a stale one. Errors form
 one small typed hierarchy; each carries an ``operator_message`` in plain words
 (what happened, what to do) so the GUI maps device errors to people in one place.
 
-Drivers are chosen by URL scheme in :func:`open_driver`. ``sim://`` is not a
-scheme here: the composition root starts the simulator process
-(:mod:`hmi.devices.sim.launcher`) and passes its ``opc.tcp://`` URL.
+Drivers are chosen by URL scheme in :func:`open_driver` (``opc.tcp``,
+``modbus+tcp``, ``modbus+rtu``). ``sim://`` is not a scheme here: the
+composition root starts the simulator process (:mod:`hmi.devices.sim.launcher`)
+and passes its ``opc.tcp://`` or ``modbus+tcp://`` URL, so the demo runs on the
+same drivers as a real machine.
 """
 
 from __future__ import annotations
