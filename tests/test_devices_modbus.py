@@ -812,3 +812,148 @@ def test_server_goes_silent_mid_session_and_answers_again() -> None:
             await server.shutdown()
 
     run(scenario())
+
+
+# --------------------------------------------------------------------------- poll cost (issue 3)
+
+
+def test_unchanged_registers_cost_nothing_and_a_change_arrives_next_poll(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Change detection: an unchanged register map builds no values at all, poll after poll.
+
+    Without it every poll decodes and builds a TagValue per tag only for the
+    deadband check to throw it away; counting the TagValues the driver builds
+    tells the two apart (the deliveries alone would not).
+    """
+    import hmi.devices.modbus as modbus_module
+
+    built: list[str] = []
+
+    def counting_tag_value(tag: str, *args: Any) -> TagValue:
+        built.append(tag)
+        return TagValue(tag, *args)
+
+    monkeypatch.setattr(modbus_module, "TagValue", counting_tag_value)
+
+    async def scenario() -> None:
+        server, port = await start_server()
+        await server.async_setValues(UNIT, FC_HR, 0, list(range(1, 41)))
+        await server.async_setValues(UNIT, FC_HR, 60, [0x4049, 0x0FDB])  # float32 3.1415927
+        await server.async_setValues(UNIT, FC_CO, 0, [True, False, True])
+        tags = [Tag(f"u{i}", f"hr:{i}", "uint16", sampling_ms=20) for i in range(40)]
+        tags += [
+            Tag("pi", "hr:60", "float32", sampling_ms=20),
+            Tag("pi_le", "hr:60:le", "float32", sampling_ms=20),  # same registers, other order
+            Tag("scaled", "hr:3", "int16", sampling_ms=20, scale=0.5, offset=10, access="rw"),
+            Tag("band", "hr:7", "uint16", sampling_ms=20, deadband=5),
+            Tag("coil", "co:2", "bool", sampling_ms=20),
+        ]
+        rec = Recorder()
+        try:
+            async with ModbusTcpDriver(
+                f"modbus+tcp://127.0.0.1:{port}",
+                tags,
+                on_value=rec.on_value,
+                on_state=rec.on_state,
+                history=1000,
+            ) as drv:
+                await rec.until(lambda: all(rec.of(t.name) for t in tags), what="first values")
+                assert rec.latest("pi").value == _f32(3.1415927)  # type: ignore[union-attr]
+                assert rec.latest("scaled").value == 4 * 0.5 + 10  # type: ignore[union-attr]
+                first_round = len(built)
+                assert first_round == len(tags) == len(rec.values)
+
+                sent_before = sum(">>" in f for f in drv.recent_frames())
+                await asyncio.sleep(0.3)  # ≈15 polls of an unchanged device
+                polls = sum(">>" in f for f in drv.recent_frames()) - sent_before
+                assert polls >= 5 * 2, "the driver kept polling (hr and co blocks)"
+                assert len(rec.values) == len(tags), "nothing repeated"
+                assert len(built) == first_round, "an unchanged poll built values"
+
+                # one register changes: that tag, and only it, arrives with the next poll
+                await server.async_setValues(UNIT, FC_HR, 20, [999])
+                t0 = time.monotonic()
+                await rec.until(lambda: rec.latest("u20").value == 999)  # type: ignore[union-attr]
+                assert time.monotonic() - t0 < 0.5  # a poll is 20 ms; generous for a busy box
+                await asyncio.sleep(0.1)
+                assert [v.tag for v in rec.values[len(tags) :]] == ["u20"]
+                assert built[first_round:] == ["u20"]
+
+                # inside the deadband: compared (built nothing), not delivered; beyond: delivered
+                await server.async_setValues(UNIT, FC_HR, 7, [10])  # band was 8
+                await asyncio.sleep(0.1)
+                assert len(rec.of("band")) == 1
+                await server.async_setValues(UNIT, FC_HR, 7, [14])
+                await rec.until(lambda: rec.latest("band").value == 14)  # type: ignore[union-attr]
+
+                # a write delivers outside the poll; the device then reverting to the old
+                # registers must still be seen as a change
+                assert (await drv.write("scaled", 30)).value == 30
+                await server.async_setValues(UNIT, FC_HR, 3, [4])
+                await rec.until(lambda: rec.latest("scaled").value == 12)  # type: ignore[union-attr]
+                assert [v.value for v in rec.of("scaled")] == [12, 30, 12]
+                assert all(v.quality is Quality.GOOD for v in rec.values)
+        finally:
+            await server.shutdown()
+
+    run(scenario())
+
+
+def test_poll_stopped_on_link_loss_leaves_no_request_running() -> None:
+    """A poll cancelled mid-request must take its pymodbus request down with it.
+
+    Otherwise the request runs on un-awaited and ends as 'Task exception was
+    never retrieved' (ModbusIOException from TransactionManager.execute).
+    """
+
+    async def scenario() -> None:
+        import gc
+
+        loop = asyncio.get_running_loop()
+        unhandled: list[dict[str, Any]] = []
+        loop.set_exception_handler(lambda _loop, context: unhandled.append(context))
+        server, server_port = await start_server()
+        proxy = MutingProxy(server_port)
+        port = await proxy.start()
+        tags = [
+            Tag(f"{table}{i}", f"{table}:{i}", "bool" if table == "co" else "uint16", 10)
+            for i in range(3)
+            for table in ("hr", "ir", "co")
+        ]
+        rec = Recorder()
+        try:
+            async with ModbusTcpDriver(
+                f"modbus+tcp://127.0.0.1:{port}",
+                tags,
+                on_value=rec.on_value,
+                on_state=rec.on_state,
+                on_error=rec.on_error,
+                timeout=0.15,
+                retries=0,
+            ) as drv:
+                await rec.until(lambda: len(rec.values) == len(tags))
+                for _ in range(2):  # lose the link twice, with polls and a write in flight
+                    proxy.muted = True
+                    with pytest.raises((DeviceTimeout, ConnectError)):
+                        await drv.read(["hr1"])
+                    await rec.until(
+                        lambda: rec.latest("hr0").quality is Quality.BAD,  # type: ignore[union-attr]
+                        what="BAD",
+                    )
+                    await asyncio.sleep(0.4)  # longer than any abandoned request could run
+                    proxy.muted = False
+                    await rec.until(
+                        lambda: rec.latest("hr0").quality is Quality.GOOD,  # type: ignore[union-attr]
+                        timeout=5.0,
+                        what="GOOD again",
+                    )
+            await asyncio.sleep(0.4)
+            gc.collect()
+            await asyncio.sleep(0)
+            assert unhandled == []
+        finally:
+            await proxy.close()
+            await server.shutdown()
+
+    run(scenario())

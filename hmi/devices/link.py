@@ -154,6 +154,9 @@ class SupervisedDriver(Generic[B]):
                 f"could not connect to {self.url} within {self.connect_timeout:g} s"
                 + (f": {reason}" if reason else ""),
                 url=self.url,
+                # The last attempt's own words (a device that does not answer,
+                # a refused login) say more than a generic "check the cable".
+                operator_message=reason.operator_message if reason is not None else None,
             ) from reason
         if self._fatal is not None:
             fatal = self._fatal

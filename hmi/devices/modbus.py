@@ -65,7 +65,11 @@ Design
   **deadband** is compared on the *engineering* value, in the tag's own unit,
   because that is the unit the station file states it in; for linear scaling
   this equals comparing raw values with ``tag.raw_deadband``. ``source_ts`` is
-  the poll time (UTC: Modbus carries no timestamps).
+  the poll time (UTC: Modbus carries no timestamps). Each poll group compiles
+  its read plan once (every tag's block and position, precompiled ``struct``
+  formats per block) and keeps the previous poll's registers per block, so
+  an unchanged block costs one comparison and only tags whose raw value moved
+  are converted and compared (see ``_poll_loop``).
 * ``write`` encodes per datatype and word/byte order, writes (``write_coil`` /
   ``write_register`` / ``write_registers``), reads back and raises
   :class:`WriteVerifyError` unless the read-back registers equal what was written.
@@ -97,6 +101,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -696,13 +701,154 @@ def rtu_line_load(
 class _Binding:
     tag: Tag
     address: ModbusAddress
+    size: int = field(init=False)  #: registers (or bits) the value occupies
 
-    @property
-    def size(self) -> int:
-        return 1 if self.address.is_bits else register_count(self.tag.datatype)
+    def __post_init__(self) -> None:
+        self.size = 1 if self.address.is_bits else register_count(self.tag.datatype)
 
     def span(self) -> tuple[str, int, int]:
         return (self.address.table, self.address.offset, self.size)
+
+
+def _differs(numeric: bool, deadband: float, old: object, new: object) -> bool:
+    """Whether ``new`` is worth delivering after ``old`` (both GOOD): beyond the deadband."""
+    if numeric and isinstance(old, int | float) and isinstance(new, int | float):
+        if isinstance(old, float) and isinstance(new, float):
+            if math.isnan(old) and math.isnan(new):
+                return False
+            if math.isnan(old) or math.isnan(new):
+                return True
+        return abs(new - old) > deadband or (deadband == 0 and new != old)
+    return new != old
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """Non-overlapping values of one byte order in a register block, unpacked in one call.
+
+    ``swapped``: unpack from the block's bytes with each register byte-swapped.
+    ``positions``: which of the block plan's bindings the unpacked values belong to.
+    """
+
+    fmt: struct.Struct
+    swapped: bool
+    positions: tuple[int, ...]
+
+
+# (word_le, byte_swap) -> (struct byte order, unpack from the byte-swapped buffer).
+# With buf = the registers as big-endian words and sw = each word byte-swapped:
+# "ABCD" = >buf, "BADC" = >sw, "CDAB" (low word first) = <sw, "DCBA" = <buf.
+_ORDER_PLAN: dict[tuple[bool, bool], tuple[str, bool]] = {
+    (False, False): (">", False),
+    (False, True): (">", True),
+    (True, False): ("<", True),
+    (True, True): ("<", False),
+}
+
+
+class _SegmentDraft:
+    def __init__(self, order: tuple[str, bool]) -> None:
+        self.order = order
+        self.end = 0  # registers from the block start
+        self.parts: list[str] = []
+        self.positions: list[int] = []
+
+    def add(self, pos: int, rel: int, size: int, code: str) -> None:
+        if rel > self.end:
+            self.parts.append(f"{2 * (rel - self.end)}x")
+        self.parts.append(code)
+        self.end = rel + size
+        self.positions.append(pos)
+
+    def build(self) -> _Segment:
+        endian, swapped = self.order
+        return _Segment(struct.Struct(endian + "".join(self.parts)), swapped, tuple(self.positions))
+
+
+class _BlockPlan:
+    """How one read block of a poll group turns into raw values, compiled once.
+
+    ``bindings`` are the group's tags inside the block, by address. ``decode``
+    returns their raw (device) values in that order: registers are packed to
+    bytes once and unpacked with precompiled struct formats (one call per byte
+    order, padding over gaps), bits are picked by index. ``convert`` holds per
+    binding the step from raw to engineering value (register != 0 for a bool
+    in a register, ``tag.to_eng`` for scaled tags), None when there is none.
+    """
+
+    __slots__ = (
+        "_be",
+        "_bit_index",
+        "_bits",
+        "_segments",
+        "_single",
+        "_sw",
+        "block",
+        "bindings",
+        "convert",
+        "deadbands",
+        "names",
+        "numeric",
+    )
+
+    def __init__(self, block: ReadBlock, bindings: Sequence[_Binding]) -> None:
+        self.block = block
+        ordered = sorted(bindings, key=lambda b: b.address.offset)
+        self.bindings = tuple(ordered)
+        self.names = tuple(b.tag.name for b in ordered)
+        self.numeric = tuple(b.tag.is_numeric for b in ordered)
+        self.deadbands = tuple(b.tag.deadband for b in ordered)
+        convert: list[Callable[[Any], object] | None] = []
+        for b in ordered:
+            if not b.address.is_bits and b.tag.datatype == "bool":
+                convert.append(bool)  # a register that is != 0
+            elif b.tag.scaled:
+                convert.append(b.tag.to_eng)
+            else:
+                convert.append(None)
+        self.convert = tuple(convert)
+        self._bits = block.table in _BIT_TABLES
+        self._bit_index: tuple[int, ...] = ()
+        self._segments: tuple[_Segment, ...] = ()
+        self._single: _Segment | None = None
+        self._be = self._sw = struct.Struct(f">{block.count}H")
+        if self._bits:
+            self._bit_index = tuple(b.address.offset - block.start for b in ordered)
+            return
+        self._sw = struct.Struct(f"<{block.count}H")
+        # Greedy: each binding joins the first segment of its byte order that ends before
+        # it (overlapping tags, rare, open further segments).
+        building: list[_SegmentDraft] = []
+        for pos, b in enumerate(ordered):
+            word_le = b.address.word_le and b.size > 1  # one word has no word order
+            order = _ORDER_PLAN[(word_le, b.address.byte_swap)]
+            rel = b.address.offset - block.start
+            draft = next((d for d in building if d.order == order and d.end <= rel), None)
+            if draft is None:
+                draft = _SegmentDraft(order)
+                building.append(draft)
+            draft.add(pos, rel, b.size, _REGISTER_TYPES[b.tag.datatype][0][1:])
+        self._segments = tuple(d.build() for d in building)
+        if len(self._segments) == 1:
+            self._single = self._segments[0]
+
+    def decode(self, data: Sequence[int] | Sequence[bool]) -> tuple[Any, ...]:
+        """The raw values of ``bindings`` from the block's registers (or bits)."""
+        if self._bits:
+            return tuple(bool(data[i]) for i in self._bit_index)
+        single = self._single
+        if single is not None:
+            buf = (self._sw if single.swapped else self._be).pack(*data)
+            return single.fmt.unpack(buf)
+        be = self._be.pack(*data)
+        sw = self._sw.pack(*data) if any(s.swapped for s in self._segments) else be
+        out: list[Any] = [None] * len(self.bindings)
+        for seg in self._segments:
+            for pos, value in zip(
+                seg.positions, seg.fmt.unpack_from(sw if seg.swapped else be), strict=True
+            ):
+                out[pos] = value
+        return tuple(out)
 
 
 @dataclass
@@ -710,6 +856,26 @@ class _PollGroup:
     sampling_ms: int
     bindings: list[_Binding]
     blocks: list[ReadBlock] = field(default_factory=list)
+    #: per block (same order as ``blocks``), compiled by :meth:`set_blocks`
+    plans: list[_BlockPlan] = field(default_factory=list)
+
+    def set_blocks(self, blocks: Sequence[ReadBlock]) -> None:
+        """Adopt a read plan and compile, per block, where each tag's value lies in it."""
+        members: dict[ReadBlock, list[_Binding]] = {blk: [] for blk in blocks}
+        for b in self.bindings:
+            addr = b.address
+            for blk in blocks:
+                if (
+                    blk.table == addr.table
+                    and blk.start <= addr.offset
+                    and addr.offset + b.size <= blk.end
+                ):
+                    members[blk].append(b)
+                    break
+            else:  # pragma: no cover - plan_reads covers every span
+                raise AssertionError(f"no read block covers {b.tag.address}")
+        self.blocks = list(blocks)
+        self.plans = [_BlockPlan(blk, members[blk]) for blk in blocks]
 
 
 class _RefusedError(Exception):
@@ -809,6 +975,10 @@ class _ModbusDriver(SupervisedDriver["_Binding"]):
         self._frames: deque[tuple[float, bool, bytes]] = deque(maxlen=history)
         self._client: _Client | None = None
         self._pollers: list[asyncio.Task[None]] = []
+        #: resolved when the link of the current generation is declared lost (see _request)
+        self._lost_future: asyncio.Future[None] | None = None
+        #: bumped whenever a value is delivered outside a poll loop (write read-back)
+        self._offers_outside_poll = 0
 
     # ------------------------------------------------------------------ what a transport supplies
 
@@ -947,6 +1117,7 @@ class _ModbusDriver(SupervisedDriver["_Binding"]):
         now = _now()
         result = TagValue(name, read_back, Quality.GOOD, now, now, ConnectionState.CONNECTED)
         self._offer(result)
+        self._offers_outside_poll += 1  # the pollers' "unchanged since last poll" is void now
         return result
 
     # ------------------------------------------------------------------ internals
@@ -981,18 +1152,7 @@ class _ModbusDriver(SupervisedDriver["_Binding"]):
         if value.quality is not Quality.GOOD:
             return
         tag = self._bindings[value.tag].tag
-        old, new = last.value, value.value
-        if tag.is_numeric and isinstance(old, int | float) and isinstance(new, int | float):
-            if isinstance(old, float) and isinstance(new, float):
-                if math.isnan(old) and math.isnan(new):
-                    return
-                if math.isnan(old) or math.isnan(new):
-                    self._deliver(value)
-                    return
-            if abs(new - old) > tag.deadband or (tag.deadband == 0 and new != old):
-                self._deliver(value)
-            return
-        if new != old:
+        if _differs(tag.is_numeric, tag.deadband, last.value, value.value):
             self._deliver(value)
 
     def _trace_packet(self, sending: bool, data: bytes) -> bytes:
@@ -1005,24 +1165,50 @@ class _ModbusDriver(SupervisedDriver["_Binding"]):
         """Send a pymodbus request, but give up at once when the link is declared lost.
 
         pymodbus does not fail an outstanding request when the socket closes; it
-        waits out ``timeout`` x ``retries``. Racing it against the loss event keeps
-        a write or read from hanging on a link we already know is dead. ``make``
-        builds the request only when the line is free (see ``_exchange``).
+        waits out ``timeout`` x ``retries``. So the request is awaited in the
+        caller's own task, and the loss of the link cancels that task (the way
+        ``asyncio.timeout`` does) and becomes a ConnectionError here. No request
+        runs in a task of its own: when the caller is cancelled (a poll loop
+        stopped on link loss or close), pymodbus's ``execute`` is cancelled with
+        it and nothing is left running un-awaited. ``make`` builds the request
+        only when the line is free (see ``_exchange``).
         """
-        task = asyncio.ensure_future(self._exchange(make))
-        lost = asyncio.ensure_future(self._lost.wait())
+        lost = self._lost_future
+        if lost is None or lost.done() or self._lost.is_set():
+            raise ConnectionError("connection lost while waiting for the answer")
+        task = asyncio.current_task()
+        assert task is not None
+        waiting = True
+        cancelled_by_loss = False
+
+        def on_lost(_: asyncio.Future[None]) -> None:
+            nonlocal cancelled_by_loss
+            if waiting:  # the callback runs later; the request may be over by then
+                cancelled_by_loss = True
+                task.cancel()
+
+        lost.add_done_callback(on_lost)
         try:
-            await asyncio.wait({task, lost}, return_when=asyncio.FIRST_COMPLETED)
+            response = await self._exchange(make)
+        except asyncio.CancelledError:
+            if cancelled_by_loss and task.uncancel() == 0:
+                raise ConnectionError("connection lost while waiting for the answer") from None
+            raise
         finally:
-            lost.cancel()
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, *_LINK_ERRORS):
-                await task
+            waiting = False
+            lost.remove_done_callback(on_lost)
+        if cancelled_by_loss:  # pragma: no cover - something below swallowed the cancel
+            task.uncancel()
             raise ConnectionError("connection lost while waiting for the answer")
         if generation != self._generation:
             raise ConnectionError("connection replaced while waiting for the answer")
-        return task.result()
+        return response
+
+    def _trigger_loss(self, generation: int, reason: str) -> None:
+        super()._trigger_loss(generation, reason)
+        lost = self._lost_future
+        if self._lost.is_set() and lost is not None and not lost.done():
+            lost.set_result(None)
 
     async def _read_block(
         self, client: _Client, generation: int, block: ReadBlock
@@ -1086,6 +1272,9 @@ class _ModbusDriver(SupervisedDriver["_Binding"]):
         self._generation += 1
         generation = self._generation
         self._lost.clear()
+        if self._lost_future is not None and not self._lost_future.done():
+            self._lost_future.cancel()
+        self._lost_future = asyncio.get_running_loop().create_future()
         self._note(
             "connecting to %s unit %d (generation %d)", self._target(), self.unit, generation
         )
@@ -1131,7 +1320,7 @@ class _ModbusDriver(SupervisedDriver["_Binding"]):
                     level=logging.INFO,
                 )
                 blocks = exact
-            group.blocks = blocks
+            group.set_blocks(blocks)
         if missing:
             order = list(self._bindings)
             missing.sort(key=lambda pair: order.index(pair[0]))
@@ -1144,60 +1333,104 @@ class _ModbusDriver(SupervisedDriver["_Binding"]):
         )
 
     async def _poll_loop(self, generation: int, group: _PollGroup) -> None:
+        """Poll ``group`` every ``sampling_ms`` until the link of ``generation`` is lost.
+
+        Per block, the registers (bits) of the previous poll are kept with their
+        raw values: a block that reads the same as last time costs one list
+        comparison, and in a changed block only tags whose raw value changed
+        are converted and compared with the last delivered value (deadband on
+        the engineering value, as :meth:`_offer`). Offering an unchanged value
+        again can never deliver it, so skipping it changes nothing. The cache
+        lives for one connection: after a (re)connect every tag is compared
+        again, and the first GOOD value follows the BAD mark as before. A
+        refused block, or a value delivered by ``write``, voids its cache.
+        """
         loop = asyncio.get_running_loop()
         period = group.sampling_ms / 1000.0
         client = self._client
         assert client is not None
+        plans = group.plans
+        last_values = self._last
+        deliver = self._deliver
+        good, connected = Quality.GOOD, ConnectionState.CONNECTED
+        previous: dict[int, tuple[list[int] | list[bool], tuple[Any, ...]]] = {}
+        outside = self._offers_outside_poll
         deadline = loop.time()
         while generation == self._generation and not self._lost.is_set():
             polled = _now()
-            data: dict[ReadBlock, list[int] | list[bool]] = {}
-            refused: dict[ReadBlock, str] = {}
+            data: list[list[int] | list[bool] | None] = []
+            refused: dict[int, str] = {}
             try:
-                for blk in group.blocks:
+                for i, plan in enumerate(plans):
                     try:
-                        data[blk] = await self._read_block(client, generation, blk)
+                        data.append(await self._read_block(client, generation, plan.block))
                     except _RefusedError as exc:
-                        refused[blk] = exc.code_name
+                        data.append(None)
+                        refused[i] = exc.code_name
             except _LINK_ERRORS as exc:
                 self._trigger_loss(generation, f"poll failed: {exc!r}")
                 return
             received = _now()
-            for b in group.bindings:
-                blk = next(
-                    x
-                    for x in group.blocks
-                    if x.table == b.address.table
-                    and x.start <= b.address.offset
-                    and b.address.offset + b.size <= x.end
-                )
-                if blk in refused:
-                    last = self._last.get(b.tag.name)
-                    if last is None or last.quality is not Quality.BAD:
-                        self._note("poll of %s refused: %s", b.tag.name, refused[blk])
-                    self._offer(
-                        TagValue(
-                            b.tag.name,
-                            last.value if last else None,
-                            Quality.BAD,
-                            last.source_ts if last else polled,
-                            received,
-                            ConnectionState.CONNECTED,
-                        )
-                    )
+            if outside != self._offers_outside_poll:
+                outside = self._offers_outside_poll
+                previous.clear()
+            for i, plan in enumerate(plans):
+                words = data[i]
+                if words is None:
+                    previous.pop(i, None)
+                    self._offer_refused(plan, refused[i], polled, received)
                     continue
-                lo = b.address.offset - blk.start
-                value = self._value(b, data[blk][lo : lo + b.size])
-                self._offer(
-                    TagValue(
-                        b.tag.name, value, Quality.GOOD, polled, received, ConnectionState.CONNECTED
-                    )
-                )
+                before = previous.get(i)
+                if before is not None and before[0] == words:
+                    continue
+                raw = plan.decode(words)
+                previous[i] = (words, raw)
+                if before is None:
+                    changed: Iterable[int] = range(len(raw))
+                else:
+                    old_raw = before[1]
+                    changed = [j for j in range(len(raw)) if raw[j] != old_raw[j]]
+                names, convert, deadbands = plan.names, plan.convert, plan.deadbands
+                for j in changed:
+                    name = names[j]
+                    conv = convert[j]
+                    value = raw[j] if conv is None else conv(raw[j])
+                    last = last_values.get(name)
+                    if last is not None and last.quality is good:
+                        # the decision of _offer / _differs, short-cut for the common cases
+                        old = last.value
+                        if old == value:
+                            continue
+                        if deadbands[j]:
+                            if not _differs(plan.numeric[j], deadbands[j], old, value):
+                                continue
+                        elif value != value and old != old:  # NaN both times
+                            continue
+                    deliver(TagValue(name, value, good, polled, received, connected))
             deadline += period
             now = loop.time()
             if deadline < now:  # overran: skip the missed rounds rather than burst
                 deadline = now
             await asyncio.sleep(deadline - now)
+
+    def _offer_refused(
+        self, plan: _BlockPlan, code_name: str, polled: datetime, received: datetime
+    ) -> None:
+        """Mark the tags of a block the device refused BAD (noted once per episode)."""
+        for b in plan.bindings:
+            last = self._last.get(b.tag.name)
+            if last is None or last.quality is not Quality.BAD:
+                self._note("poll of %s refused: %s", b.tag.name, code_name)
+            self._offer(
+                TagValue(
+                    b.tag.name,
+                    last.value if last else None,
+                    Quality.BAD,
+                    last.source_ts if last else polled,
+                    received,
+                    ConnectionState.CONNECTED,
+                )
+            )
 
     # -- hooks of SupervisedDriver
 
@@ -1215,6 +1448,9 @@ class _ModbusDriver(SupervisedDriver["_Binding"]):
         ]
 
     async def _on_lost(self) -> None:
+        # Close the socket first: a poll stopped here cancels its request, and an
+        # answer arriving after that would meet no request in pymodbus (a warning).
+        self._drop_client()
         await self._stop_pollers()
 
     async def _drop(self, *, graceful: bool) -> None:
