@@ -47,6 +47,7 @@ def feed(monitor: ProductionMonitor, state: int, good: int, scrap: int, fault: i
                                       ConnectionState.CONNECTED))
     for name, v in (("good_count", 1000 + good), ("scrap_count", 40 + scrap)):
         monitor.on_tag_value(TagValue(name, v, Quality.GOOD, now, now, ConnectionState.CONNECTED))
+    monitor.flush()  # the monitor emits at most max_fps snapshots a second; show this one now
 
 
 def main() -> None:

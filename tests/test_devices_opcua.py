@@ -545,3 +545,114 @@ def test_server_that_freezes_mid_subscription_goes_bad_within_keepalive_and_reco
             await proxy.close()
 
     run(scenario())
+
+
+# --------------------------------------------------------------------------- throughput (issue 3)
+
+
+def test_subscription_publishes_at_half_the_sampling_interval_with_queued_items() -> None:
+    """Checked on the server: what it was asked for is what keeps a late publish lossless."""
+
+    async def scenario() -> None:
+        async with BareOpcUaServer() as srv:
+            fast = await srv.add_variable("Fast", 0, ua.VariantType.UInt32)
+            slow = await srv.add_variable("Slow", 0.0, ua.VariantType.Double)
+            tags = [
+                Tag("fast", fast, "uint32", sampling_ms=100),
+                Tag("slow", slow, "float64", sampling_ms=1000),
+                Tag("quick", fast, "uint32", sampling_ms=10),
+            ]
+            async with driver(srv.url, tags, Recorder()):
+                assert srv.server is not None
+                subs = srv.server.iserver.subscription_service.subscriptions.values()
+                seen = {}
+                for isub in subs:
+                    items = isub.monitored_item_srv._monitored_items.values()
+                    seen[isub.data.RevisedPublishingInterval] = sorted(
+                        m.queue_size for m in items
+                    )
+                # 10 ms sampling: publishing not below 20 ms, queue for 2 publishes + 1
+                assert seen == {20.0: [5], 50.0: [3], 500.0: [3]}
+
+    run(scenario())
+
+
+def test_values_written_within_one_publishing_interval_all_arrive_in_order() -> None:
+    """QueueSize 1 would keep only the last of a burst: a short state pulse would be lost."""
+
+    async def scenario() -> None:
+        async with BareOpcUaServer() as srv:
+            addr = await srv.add_variable("State", 0, ua.VariantType.Int32)
+            rec = Recorder()
+            async with driver(srv.url, [Tag("state", addr, "int32", sampling_ms=100)], rec):
+                await rec.until(lambda: len(rec.of("state")) == 1, what="initial value")
+                for value in (1, 2, 3):  # well within one 50 ms publishing interval
+                    await srv.write("State", value, ua.VariantType.Int32)
+                await rec.until(lambda: rec.latest("state").value == 3, what="3")  # type: ignore[union-attr]
+                await asyncio.sleep(0.2)
+                assert [v.value for v in rec.of("state")] == [0, 1, 2, 3]
+
+    run(scenario())
+
+
+def test_notifications_are_delivered_by_one_pump_task_not_a_task_each() -> None:
+    """asyncua's callback mode made an asyncio task per notification (~25 % of the CPU)."""
+
+    async def scenario() -> None:
+        async with BareOpcUaServer() as srv:
+            names = [f"V{i}" for i in range(50)]
+            tags = [
+                Tag(n.lower(), await srv.add_variable(n, 0, ua.VariantType.UInt32), "uint32")
+                for n in names
+            ]
+            rec = Recorder()
+            delivering: list[asyncio.Task[Any] | None] = []
+
+            def on_value(value: TagValue) -> None:
+                delivering.append(asyncio.current_task())
+                rec.on_value(value)
+
+            drv = open_driver(srv.url, tags, on_value=on_value, on_state=rec.on_state)
+            async with drv:
+                await rec.until(lambda: len(rec.values) >= len(tags), what="initial values")
+                for round_ in (1, 2):
+                    for n in names:
+                        await srv.write(n, round_, ua.VariantType.UInt32)
+                await rec.until(
+                    lambda: all(rec.latest(t.name).value == 2 for t in tags),  # type: ignore[union-attr]
+                    what="second round",
+                )
+                tasks = set(delivering)
+                assert len(delivering) == 3 * len(tags)  # nothing dropped, nothing doubled
+                assert len(tasks) == 1, f"{len(tasks)} tasks delivered {len(delivering)} values"
+                (task,) = tasks
+                assert task is not None and task.get_name().startswith("opcua-pump ")
+            assert_no_leftover_tasks()
+
+    run(scenario())
+
+
+def test_an_overflowing_notification_queue_is_a_lost_link_not_a_silent_gap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """If the pump ever fell that far behind, reconnecting re-delivers fresh values."""
+    import hmi.devices.opcua as opcua
+
+    monkeypatch.setattr(opcua, "MIN_PUMP_QUEUE", 1)
+    monkeypatch.setattr(opcua, "PUMP_QUEUE_FACTOR", 0)
+
+    async def scenario() -> None:
+        async with BareOpcUaServer() as srv:
+            tags = [
+                Tag(f"v{i}", await srv.add_variable(f"V{i}", i, ua.VariantType.UInt32), "uint32")
+                for i in range(5)
+            ]
+            rec = Recorder()
+            async with driver(srv.url, tags, rec) as drv:
+                await rec.until(
+                    lambda: ConnectionState.RECONNECTING in rec.states, what="link dropped"
+                )
+                assert any("notification queue overflowed" in e for e in drv.recent_events())
+            assert_no_leftover_tasks()
+
+    run(scenario())

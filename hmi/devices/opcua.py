@@ -40,6 +40,17 @@ Design
   errors are given in engineering units), reads the raw value back, compares
   raw with raw and returns the engineering value. The subscription deadband is
   sent in device units (``tag.raw_deadband``).
+* **Throughput** (1,000 tags at 100 ms, docs/performance.md "Device
+  throughput"): each subscription publishes at half its sampling interval
+  (:func:`publishing_plan`, not below :data:`MIN_PUBLISHING_MS`) and every
+  monitored item has a queue of at least 3 (DiscardOldest), so a publish that
+  comes late still carries every value written meanwhile, oldest first — the
+  last value delivered for a tag is always its latest. Notifications are taken
+  with asyncua's iterator API (``create_subscription(handler=None)``): one
+  *pump* task per subscription delivers them in order, instead of asyncua's
+  callback mode that makes one asyncio task per notification. The pump's queue
+  is bounded; if it ever overflowed the driver treats it as a lost link
+  (reconnect, fresh values) rather than silently missing a value.
 * A ring buffer (``recent_events()``) keeps the last 200 link events for
   diagnosis.
 * :func:`browse_variables` walks a server's address space for ``hmi tags browse``.
@@ -59,7 +70,12 @@ from pathlib import Path
 from typing import Any
 
 from asyncua import Client, ua
-from asyncua.common.subscription import DataChangeNotif, Subscription
+from asyncua.common.subscription import (
+    DataChangeEvent,
+    OverflowPolicy,
+    StatusChangeEvent,
+    Subscription,
+)
 from asyncua.crypto import security_policies, uacrypto
 from asyncua.ua.uaerrors import UaError, UaStatusCodeError
 
@@ -146,6 +162,15 @@ _CERT_REFUSED = {
 }
 #: How often a driver waiting on an untrusted server certificate looks at trusted/.
 TRUST_POLL_S = 0.5
+#: Shortest publishing interval the driver asks for (ms), whatever the sampling interval.
+MIN_PUBLISHING_MS = 20.0
+#: Smallest monitored-item queue the driver asks for.
+MIN_QUEUE_SIZE = 3
+#: Notifications the pump of one subscription may have waiting, per monitored item and
+#: queue slot (at least :data:`MIN_PUMP_QUEUE`); more means the loop is starved.
+PUMP_QUEUE_FACTOR = 10
+MIN_PUMP_QUEUE = 10_000
+_STATUS_NOT_GOOD = 0xC0000000  # the StatusCode severity bits; 0 means Good
 
 
 # --------------------------------------------------------------------------- errors
@@ -215,6 +240,22 @@ def quality_of(status: ua.StatusCode | None) -> Quality:
     if status.is_uncertain():
         return Quality.UNCERTAIN
     return Quality.BAD
+
+
+def publishing_plan(sampling_ms: float) -> tuple[float, int]:
+    """(publishing interval in ms, monitored-item queue size) for one sampling interval.
+
+    Publishing at half the sampling interval (never below :data:`MIN_PUBLISHING_MS`)
+    and queueing what two publishing intervals can hold plus one (at least
+    :data:`MIN_QUEUE_SIZE`) means a publishing cycle that comes late, or a
+    PublishRequest still on its way, costs latency but never a value.
+    """
+    publishing = max(sampling_ms / 2, MIN_PUBLISHING_MS)
+    return publishing, _queue_size(publishing, sampling_ms)
+
+
+def _queue_size(publishing_ms: float, sampling_ms: float) -> int:
+    return max(MIN_QUEUE_SIZE, math.ceil(2 * publishing_ms / sampling_ms) + 1)
 
 
 def parse_address(address: str) -> ua.NodeId:
@@ -528,20 +569,6 @@ class _Binding:
     handles: list[int] = field(default_factory=list)
 
 
-class _SubscriptionHandler:
-    """asyncua callback handler bound to one connection generation."""
-
-    def __init__(self, driver: OpcUaDriver, generation: int) -> None:
-        self._driver = driver
-        self._generation = generation
-
-    def datachange_notification(self, node: Any, val: Any, data: DataChangeNotif) -> None:
-        self._driver._on_datachange(self._generation, data)
-
-    def status_change_notification(self, status: ua.StatusChangeNotification) -> None:
-        self._driver._on_status_change(self._generation, status)
-
-
 class OpcUaDriver(SupervisedDriver["_Binding"]):
     """OPC UA :class:`~hmi.devices.base.Driver` on top of ``asyncua.Client``.
 
@@ -610,6 +637,7 @@ class OpcUaDriver(SupervisedDriver["_Binding"]):
         self._by_handle: dict[int, _Binding] = {}
         self._client: Client | None = None
         self._subscriptions: list[Subscription] = []
+        self._pumps: list[asyncio.Task[None]] = []
         self._connected = asyncio.Event()
         # After an error only an administrator can fix: (error, trust store before the attempt).
         self._hold: tuple[DeviceError, object] | None = None
@@ -684,21 +712,50 @@ class OpcUaDriver(SupervisedDriver["_Binding"]):
     def _to_tag_value(
         self, tag: Tag, dv: ua.DataValue, received: datetime, connection: ConnectionState
     ) -> TagValue:
-        quality = quality_of(dv.StatusCode)
-        raw = dv.Value.Value if dv.Value is not None else None
-        source = _aware(dv.SourceTimestamp) or _aware(dv.ServerTimestamp) or received
-        return TagValue(tag.name, tag.to_eng(raw), quality, source, received, connection)
+        # Runs for every notification (≈10k/s): the common case (Good, UTC timestamp,
+        # unscaled tag) takes no function call besides TagValue itself.
+        status = dv.StatusCode
+        if status is None or not status.value & _STATUS_NOT_GOOD:
+            quality = Quality.GOOD
+        else:
+            quality = quality_of(status)
+        variant = dv.Value
+        raw = variant.Value if variant is not None else None
+        source = dv.SourceTimestamp or dv.ServerTimestamp
+        if source is None:
+            source = received
+        elif source.tzinfo is not UTC:
+            source = _aware(source) or received
+        value = tag.to_eng(raw) if tag.scaled else raw
+        return TagValue(tag.name, value, quality, source, received, connection)
 
-    # -- subscription callbacks (run on the loop, via asyncio tasks made by asyncua)
+    # -- notifications (one pump task per subscription, on the loop)
 
-    def _on_datachange(self, generation: int, data: DataChangeNotif) -> None:
-        if generation != self._generation or self._lost.is_set() or self._closing:
-            return  # late notification from a connection we already gave up on
-        binding = self._by_handle.get(data.subscription_data.client_handle)
-        if binding is None:
-            return
-        dv = data.monitored_item.Value
-        self._deliver(self._to_tag_value(binding.tag, dv, _now(), ConnectionState.CONNECTED))
+    async def _pump(self, sub: Subscription, generation: int) -> None:
+        """Deliver one subscription's notifications in order, without a task per value.
+
+        asyncua's publish loop puts every notification of a PublishResponse into the
+        subscription's queue at once; this loop then drains them back to back (an
+        ``async for`` over a non-empty queue does not yield to the event loop).
+        """
+        by_handle = self._by_handle
+        connected = ConnectionState.CONNECTED
+        try:
+            async for event in sub:
+                if generation != self._generation or self._lost.is_set() or self._closing:
+                    return  # a connection we already gave up on: nothing may come from it
+                if type(event) is DataChangeEvent:
+                    item = event.data.monitored_item
+                    binding = by_handle.get(item.ClientHandle)
+                    if binding is not None:
+                        self._deliver(
+                            self._to_tag_value(binding.tag, item.Value, _now(), connected)
+                        )
+                elif type(event) is StatusChangeEvent:
+                    self._on_status_change(generation, event.notification)
+        except Exception as exc:  # a bug here must not silently stop the values
+            logger.exception("OPC UA notification pump failed for %s", self.url)
+            self._trigger_loss(generation, f"notification pump failed: {exc!r}")
 
     def _on_status_change(self, generation: int, status: ua.StatusChangeNotification) -> None:
         code = status.Status
@@ -801,10 +858,34 @@ class OpcUaDriver(SupervisedDriver["_Binding"]):
         self._subscriptions = []
         handle = 0
         failures: list[str] = []
-        handler = _SubscriptionHandler(self, generation)
         for sampling_ms, members in sorted(groups.items()):
-            sub = await client.create_subscription(sampling_ms, handler)
+            publishing_ms, queue_size = publishing_plan(sampling_ms)
+            # Iterator mode (no handler): the pump below takes the notifications.
+            sub = await client.create_subscription(
+                publishing_ms,
+                None,
+                queue_maxsize=max(MIN_PUMP_QUEUE, PUMP_QUEUE_FACTOR * len(members) * queue_size),
+                overflow=OverflowPolicy.DISCONNECT,
+            )
+            sub.set_overflow_disconnect_handler(
+                lambda: self._trigger_loss(generation, "notification queue overflowed")
+            )
             self._subscriptions.append(sub)
+            self._pumps.append(
+                asyncio.create_task(
+                    self._pump(sub, generation), name=f"opcua-pump {self.url} {sampling_ms} ms"
+                )
+            )
+            # The server may revise the publishing interval (asyncua then keeps the
+            # revised one); size the queues for what it will really be.
+            revised = float(sub.parameters.RequestedPublishingInterval or publishing_ms)
+            queue_size = _queue_size(revised, sampling_ms)
+            self._note(
+                "subscription %d ms: publishing every %g ms, queue size %d",
+                sampling_ms,
+                revised,
+                queue_size,
+            )
             requests = []
             for b in members:
                 handle += 1
@@ -812,8 +893,8 @@ class OpcUaDriver(SupervisedDriver["_Binding"]):
                 params = ua.MonitoringParameters()
                 params.ClientHandle = handle
                 params.SamplingInterval = float(sampling_ms)
-                params.QueueSize = 1
-                params.DiscardOldest = True
+                params.QueueSize = queue_size
+                params.DiscardOldest = True  # a full queue loses its oldest value, never the latest
                 if b.tag.is_numeric and b.tag.deadband > 0:
                     flt = ua.DataChangeFilter()
                     flt.Trigger = ua.DataChangeTrigger.StatusValue
@@ -861,24 +942,44 @@ class OpcUaDriver(SupervisedDriver["_Binding"]):
         await self._drop_client(graceful=graceful)
 
     async def _drop_client(self, *, graceful: bool) -> None:
-        """Tear the current client down without leaving asyncua tasks behind."""
+        """Tear the current client down without leaving asyncua tasks (or pumps) behind."""
         client, self._client = self._client, None
         self._subscriptions = []
-        if client is None:
-            return
+        pumps, self._pumps = self._pumps, []
+        for pump in pumps:
+            pump.cancel()
+        try:
+            if client is not None:
+                await self._close_client(client, graceful=graceful)
+        finally:
+            if pumps:
+                # asyncio.wait, not ``await pump``: a cancellation of *this* task (aclose
+                # cancelling the supervisor) must not be taken for the pump's own.
+                await asyncio.wait(pumps)
+
+    async def _close_client(self, client: Client, *, graceful: bool) -> None:
         client.connection_lost_callback = None
-        if graceful:
-            try:
-                await asyncio.wait_for(client.disconnect(), self.request_timeout)
-                return
-            except Exception as exc:  # best effort on the way out
-                self._note("disconnect failed: %r", exc)
-        # Dead link: cancel asyncua's helper tasks (close_session does that first),
-        # skip the CloseSession round trip's outcome, then drop the socket.
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(client.close_session(), 0.5)
-        with contextlib.suppress(Exception):
-            client.disconnect_socket()
+        task = asyncio.current_task()
+        cancelling = task.cancelling() if task is not None else 0
+        try:
+            if graceful:
+                try:
+                    await asyncio.wait_for(client.disconnect(), self.request_timeout)
+                    return
+                except Exception as exc:  # best effort on the way out
+                    self._note("disconnect failed: %r", exc)
+            # Dead link: cancel asyncua's helper tasks (close_session does that first),
+            # skip the CloseSession round trip's outcome, then drop the socket.
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(client.close_session(), 0.5)
+            with contextlib.suppress(Exception):
+                client.disconnect_socket()
+        finally:
+            if task is not None and task.cancelling() > cancelling:
+                # asyncua's task clean-up (Client._cancel_task) swallows a CancelledError
+                # meant for *this* task (aclose cancelling the supervisor mid-reconnect);
+                # without this the supervisor would reconnect and aclose wait forever.
+                raise asyncio.CancelledError
 
 
 # --------------------------------------------------------------------------- browsing
