@@ -406,6 +406,83 @@ class HistorySection(_Strict):
         return self
 
 
+class ProductionSection(_Strict):
+    """``[production]``: what live production and the KPIs measure against (docs/kpi.md)."""
+
+    # Ideal cycle time per part when no running order names a product that has one
+    # (0 = the machine section's cycle_time_s for sim://, else unknown: performance shows "—").
+    ideal_cycle_time_s: float = Field(default=0.0, ge=0.0, le=86_400.0)
+    # Shift calendar (master-data code) for planned time and breaks; "" = the calendar
+    # whose equipment is this station's line, else the only calendar there is.
+    shift_calendar: str = ""
+
+
+class DowntimeSection(_Strict):
+    """``[downtime]``: how stops are detected and when the operator is asked for a reason."""
+
+    # "state": stops follow the machine state tag; "count": a stop starts when no part is
+    # counted for no_count_cycles x the ideal cycle time (machines without a usable state tag).
+    detect: Literal["state", "count"] = "state"
+    # Stops shorter than this are micro-stops (performance loss, never prompted).
+    # 0 = micro_stop_cycles x the ideal cycle time.
+    micro_stop_s: float = Field(default=0.0, ge=0.0, le=3600.0)
+    micro_stop_cycles: float = Field(default=10.0, gt=0.0, le=1000.0)
+    no_count_cycles: float = Field(default=5.0, ge=1.0, le=1000.0)
+    # Scrap within this many seconds after a stop ends counts as startup rejects (OEE losses).
+    startup_window_s: float = Field(default=300.0, ge=0.0, le=86_400.0)
+
+
+ALARM_PRIORITIES = ("critical", "high", "medium", "low")
+
+
+class AlarmFaultCode(_Strict):
+    """One row of the fault-code table: the PLC's fault code -> operator text."""
+
+    code: int = Field(ge=1)
+    text: str = Field(min_length=1, max_length=200)
+    priority: Literal[ALARM_PRIORITIES] = "high"  # type: ignore[valid-type]
+    # What the operator should do (shown under the alarm text).
+    help: str = ""
+
+
+class AlarmTag(_Strict):
+    """A boolean machine tag that is an alarm while it is true (or false, with active_when)."""
+
+    tag: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+    text: str = Field(min_length=1, max_length=200)
+    priority: Literal[ALARM_PRIORITIES] = "medium"  # type: ignore[valid-type]
+    active_when: bool = True
+    help: str = ""
+
+
+class AlarmsSection(_Strict):
+    """``[alarms]``: fault-code texts and alarm tags (docs/configuration.md)."""
+
+    fault_codes: list[AlarmFaultCode] = Field(default_factory=list)
+    tags: list[AlarmTag] = Field(default_factory=list)
+    # Text for a fault code missing from the table ({code} is replaced).
+    unknown_text: str = "Machine fault {code} (not in the alarm table: tell maintenance)"
+
+    @model_validator(mode="after")
+    def _unique(self) -> AlarmsSection:
+        codes = [f.code for f in self.fault_codes]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise ValueError("fault codes must be unique; repeated: " + ", ".join(map(str, dupes)))
+        tags = [t.tag for t in self.tags]
+        dupes_t = sorted({t for t in tags if tags.count(t) > 1})
+        if dupes_t:
+            raise ValueError("alarm tags must be unique; repeated: " + ", ".join(dupes_t))
+        return self
+
+    def for_code(self, code: int) -> AlarmFaultCode:
+        """The table row for ``code``, or a generic one built from ``unknown_text``."""
+        for row in self.fault_codes:
+            if row.code == code:
+                return row
+        return AlarmFaultCode(code=code, text=self.unknown_text.replace("{code}", str(code)))
+
+
 class StationConfig(_Strict):
     station: StationSection
     machine: MachineSection
@@ -414,6 +491,17 @@ class StationConfig(_Strict):
     ui: UiSection = UiSection()
     security: SecuritySection = SecuritySection()
     history: HistorySection = HistorySection()
+    production: ProductionSection = ProductionSection()
+    downtime: DowntimeSection = DowntimeSection()
+    alarms: AlarmsSection = AlarmsSection()
+
+    @model_validator(mode="after")
+    def _alarm_tags_exist(self) -> StationConfig:
+        names = {t.name for t in self.machine.tags}
+        missing = [a.tag for a in self.alarms.tags if a.tag not in names]
+        if missing:
+            raise ValueError("alarms.tags name tags that are not in the tag map: " + ", ".join(missing))
+        return self
 
     # Set by load(): where the file was, for resolving relative paths.
     source: Path | None = Field(default=None, exclude=True)
