@@ -132,7 +132,8 @@ async def run(args: argparse.Namespace) -> int:
     print(
         f"Modbus TCP poll: {args.tags} tags ({sum(s.datatype == 'float32' for s in layout)} "
         f"float32, the rest uint16; {registers} registers in hr+ir) every {args.interval_ms} ms, "
-        f"changing per poll: {args.change}, service={args.service}, warm-up {args.warmup:g} s, measured {args.duration:g} s; "
+        f"changing per poll: {args.change}, service={args.service}, warm-up {args.warmup:g} s, measured {args.duration:g} s, "
+        f"{args.connections} connection(s); "
         f"{load_line()}",
         flush=True,
     )
@@ -151,9 +152,8 @@ async def run(args: argparse.Namespace) -> int:
         Tag(s.name, s.address, datatype=s.datatype, sampling_ms=args.interval_ms) for s in layout
     ]
     try:
-        driver = open_driver(
-            modbus_url(server.port), tags, on_value=observer.on_value, on_state=observer.on_state
-        )
+        url = modbus_url(server.port) + f"&connections={args.connections}"
+        driver = open_driver(url, tags, on_value=observer.on_value, on_state=observer.on_state)
         async with driver:
             plan = getattr(driver, "read_plan", lambda: {})()
             for ms, blocks in plan.items():
@@ -246,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         help="share of float32 tags (2 registers each); 0 = 1 register per tag",
     )
     ap.add_argument("--interval-ms", type=int, default=100)
+    ap.add_argument("--connections", type=int, default=1,
+                    help="TCP connections the driver spreads each poll's reads over")
     ap.add_argument(
         "--change",
         choices=("all", "last"),

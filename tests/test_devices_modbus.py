@@ -957,3 +957,50 @@ def test_poll_stopped_on_link_loss_leaves_no_request_running() -> None:
             await server.shutdown()
 
     run(scenario())
+
+
+def test_reads_spread_over_several_connections_give_the_same_values_and_survive_a_restart(
+) -> None:
+    """``connections=3``: four tables read over three sockets; values exact; loss and return."""
+
+    async def scenario() -> None:
+        server, port = await start_server()
+        await server.async_setValues(UNIT, FC_HR, 0, [0x1234, 0x5678])
+        await server.async_setValues(UNIT, FC_HR, 300, [7])
+        await server.async_setValues(UNIT, FC_IR, 10, [42])
+        await server.async_setValues(UNIT, FC_CO, 5, [True])
+        await server.async_setValues(UNIT, FC_DI, 9, [True])
+        tags = [Tag("u32", "hr:0", "uint32"), Tag("far", "hr:300", "uint16"),
+                Tag("ir10", "ir:10", "uint16"), Tag("co5", "co:5", "bool"),
+                Tag("di9", "di:9", "bool")]
+        rec = Recorder()
+        url = f"modbus+tcp://127.0.0.1:{port}?unit={UNIT}&connections=3"
+        try:
+            async with ModbusTcpDriver(url, tags, on_value=rec.on_value, on_state=rec.on_state,
+                                       backoff_max=0.2) as drv:
+                await rec.until(lambda: all(rec.latest(t.name) for t in tags), what="all values")
+                assert drv.connections == 3 and len(drv._extra_clients) == 2
+                assert [rec.latest(n).value for n in ("u32", "far", "ir10", "co5", "di9")] == \
+                    [0x12345678, 7, 42, True, True]
+                assert sum(len(b) for b in drv.read_plan().values()) == 5  # far hr is its own read
+                await server.async_setValues(UNIT, FC_HR, 300, [8])
+                await rec.until(lambda: rec.latest("far").value == 8, what="a change")
+                await server.shutdown()
+                await rec.until(lambda: rec.latest("far").quality is Quality.BAD, what="BAD")
+                server, _ = await start_server(port)
+                await server.async_setValues(UNIT, FC_HR, 300, [9])
+                await rec.until(lambda: rec.latest("far").value == 9
+                                and rec.latest("far").quality is Quality.GOOD,
+                                timeout=5.0, what="back")
+                assert len(drv._extra_clients) == 2
+        finally:
+            await server.shutdown()
+
+    run(scenario())
+
+
+def test_connections_option_is_checked() -> None:
+    with pytest.raises(ConfigError, match="connections"):
+        parse_url("modbus+tcp://plc?connections=0")
+    with pytest.raises(ConfigError, match="connections"):
+        parse_url("modbus+tcp://plc?connections=9")

@@ -7,8 +7,13 @@ read-back, link supervision.
 
 URLs
 ----
-* ``modbus+tcp://host[:port][?unit=N&timeout=S&retries=N]`` — port 502 and unit 1
-  by default (``device_id=N`` is a synonym of ``unit``).
+* ``modbus+tcp://host[:port][?unit=N&timeout=S&retries=N&connections=N]`` — port 502
+  and unit 1 by default (``device_id=N`` is a synonym of ``unit``). ``connections``
+  (1..8, default 1) opens that many TCP connections and spreads each poll's reads
+  over them: pymodbus keeps one request in flight per connection, so ten 125-register
+  reads back to back cost ten round trips; over three connections about four. Most
+  PLCs accept several Modbus TCP clients (check the device's limit: one it refuses
+  is left out, with a note in the driver's events, and polling goes on with fewer).
 * ``modbus+rtu:///dev/ttyUSB0?baud=19200&parity=E&bytesize=8&stopbits=1&unit=1``
   (``modbus+rtu://COM3`` on Windows). Defaults are the Modbus-over-serial
   spec's 19200 baud 8E1 and unit 1 (1..247: 0 is broadcast, which never
@@ -441,6 +446,7 @@ _TCP_OPTIONS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "device_id": ("unit", _whole(0, 255)),
     "timeout": ("timeout", _TIMEOUT),
     "retries": ("retries", _RETRIES),
+    "connections": ("connections", _whole(1, 8)),
 }
 
 
@@ -974,6 +980,9 @@ class _ModbusDriver(SupervisedDriver["_Binding"]):
         self._groups = [_PollGroup(ms, members) for ms, members in sorted(groups.items())]
         self._frames: deque[tuple[float, bool, bytes]] = deque(maxlen=history)
         self._client: _Client | None = None
+        #: More connections for parallel reads (Modbus TCP ``connections=N``).
+        self._extra_clients: list[_Client] = []
+        self.connections = 1
         self._pollers: list[asyncio.Task[None]] = []
         #: resolved when the link of the current generation is declared lost (see _request)
         self._lost_future: asyncio.Future[None] | None = None
@@ -1234,6 +1243,30 @@ class _ModbusDriver(SupervisedDriver["_Binding"]):
             raise ConnectionError(f"short answer to {block}: {len(registers)} registers")
         return registers
 
+    async def _read_parallel(
+        self, generation: int, plans: Sequence[Any], refused: dict[int, str]
+    ) -> list[list[int] | list[bool] | None]:
+        """Read ``plans``' blocks spread round-robin over the open connections."""
+        clients = [self._client, *self._extra_clients]
+        data: list[list[int] | list[bool] | None] = [None] * len(plans)
+
+        async def run(client: _Client, indices: range) -> None:
+            for i in indices:
+                try:
+                    data[i] = await self._read_block(client, generation, plans[i].block)
+                except _RefusedError as exc:
+                    refused[i] = exc.code_name
+
+        n = len(clients)
+        results = await asyncio.gather(
+            *(run(c, range(k, len(plans), n)) for k, c in enumerate(clients)),
+            return_exceptions=True,
+        )
+        for r in results:  # a link error on any connection is a lost link
+            if isinstance(r, BaseException):
+                raise r
+        return data
+
     def _decode(self, binding: _Binding, raw: Sequence[int] | Sequence[bool]) -> object:
         """The raw (device-unit) value of ``binding`` from its registers or bit."""
         if binding.address.is_bits:
@@ -1292,6 +1325,27 @@ class _ModbusDriver(SupervisedDriver["_Binding"]):
         if not connected:
             raise await self._unreachable(None)
         await self._verify(client, generation)
+        await self._open_extra_clients(generation, on_connect)
+
+    async def _open_extra_clients(self, generation: int, on_connect: Callable[[bool], None]) -> None:
+        """Further connections for parallel reads (``connections=N``); refusals are tolerated."""
+        for k in range(1, self.connections):
+            extra = self._make_client(on_connect)
+            try:
+                ok = await extra.connect() and extra.connected
+            except Exception as exc:  # noqa: BLE001 - fewer connections, not no connection
+                ok = False
+                self._note("extra connection %d refused: %r", k + 1, exc)
+            if not ok:
+                with contextlib.suppress(Exception):
+                    extra.close()
+                self._note("the device accepted %d of %d connections; polling on those",
+                           k, self.connections)
+                return
+            if generation != self._generation:
+                extra.close()
+                return
+            self._extra_clients.append(extra)
 
     async def _verify(self, client: _Client, generation: int) -> None:
         """Plan each poll group's reads and check every address answers."""
@@ -1361,12 +1415,15 @@ class _ModbusDriver(SupervisedDriver["_Binding"]):
             data: list[list[int] | list[bool] | None] = []
             refused: dict[int, str] = {}
             try:
-                for i, plan in enumerate(plans):
-                    try:
-                        data.append(await self._read_block(client, generation, plan.block))
-                    except _RefusedError as exc:
-                        data.append(None)
-                        refused[i] = exc.code_name
+                if self._extra_clients and len(plans) > 1:
+                    data = await self._read_parallel(generation, plans, refused)
+                else:
+                    for i, plan in enumerate(plans):
+                        try:
+                            data.append(await self._read_block(client, generation, plan.block))
+                        except _RefusedError as exc:
+                            data.append(None)
+                            refused[i] = exc.code_name
             except _LINK_ERRORS as exc:
                 self._trigger_loss(generation, f"poll failed: {exc!r}")
                 return
@@ -1466,9 +1523,11 @@ class _ModbusDriver(SupervisedDriver["_Binding"]):
 
     def _drop_client(self) -> None:
         client, self._client = self._client, None
-        if client is not None:
-            with contextlib.suppress(Exception):
-                client.close()
+        extras, self._extra_clients = self._extra_clients, []
+        for c in (client, *extras):
+            if c is not None:
+                with contextlib.suppress(Exception):
+                    c.close()
 
 
 class ModbusTcpDriver(_ModbusDriver):
@@ -1522,6 +1581,7 @@ class ModbusTcpDriver(_ModbusDriver):
             config_retry_s=config_retry_s,
             history=history,
         )
+        self.connections = options.get("connections", 1)
 
     def _target(self) -> str:
         return f"{self.host}:{self.port}"
