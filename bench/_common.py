@@ -504,6 +504,11 @@ async def _opcua_server(args: argparse.Namespace) -> None:
         )
         nodeids.append(nid)
         vtypes.append(vtype)
+    if args.machine_tags:  # static state/counters so a station config can be built on the tags
+        for name, value in (("M.State", 1), ("M.Good", 0), ("M.Scrap", 0)):
+            await server.nodes.objects.add_variable(
+                ua.NodeId(name, idx), ua.QualifiedName(name, idx),
+                ua.Variant(value, ua.VariantType.UInt32))
     aspace = server.iserver.aspace
     attvals = [aspace._nodes[n].attributes[ua.AttributeIds.Value] for n in nodeids]
     is_int = [v is ua.VariantType.UInt32 for v in vtypes]
@@ -766,6 +771,8 @@ def _server_main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="leave asyncua's per-item deepcopy of written values in place",
     )
+    o.add_argument("--machine-tags", action="store_true",
+                   help="also serve static M.State (1), M.Good and M.Scrap (0)")
     o.add_argument("--parent-pid", type=int, default=os.getppid())
     m = sub.add_parser("modbus-server")
     m.add_argument("--port", type=int, default=0)

@@ -138,6 +138,11 @@ class Station:
         self._process_tags = {t.name for t in cfg.process_tags()}
         self._history_backlog: collections.deque = collections.deque(maxlen=200_000)
         self.driver: Any = None
+        # MES services that need the store (built once it is open; see _start_services).
+        self.downtime: Any = None
+        self.alarms: Any = None
+        self.andon: Any = None
+        self.kpis: Any = None
         self.store_ready = asyncio.Event()  # set when opened, or when opening failed
         self.store_error = ""
         self._tasks: list[asyncio.Task] = []
@@ -145,6 +150,9 @@ class Station:
 
     # -- facts to the store ----------------------------------------------------
     def _record(self, kind: str, fields: dict[str, Any]) -> None:
+        if self.downtime is not None:  # stops and shift figures follow the same facts
+            self.downtime.on_fact(kind, fields)
+            self.kpis.on_fact(kind, fields)
         if self.recorder is None:
             # The store opens after the first machine values; facts that come
             # earlier wait here (in order) rather than being lost.
@@ -182,6 +190,13 @@ class Station:
     def on_tag_value(self, value: Any) -> None:
         """Every value from the machine driver: to the monitor, process values also to history."""
         self.monitor.on_tag_value(value)
+        if self.alarms is not None:
+            self.alarms.on_tag_value(value)
+            if value.quality == "good":
+                if value.tag == "fault_code":
+                    self.downtime.on_fault_code(value.source_ts, int(value.value) or None)
+                elif value.tag == "cycle_time":
+                    self.kpis.on_cycle_time(value.source_ts, float(value.value))
         if value.tag in self._process_tags:
             if self.history is not None:
                 self.history.record(value)
@@ -240,9 +255,94 @@ class Station:
         for kind, fields in pending:
             self._record(kind, fields)
         self.monitor.restore_baseline(good, scrap)
+        try:
+            self._start_services()
+        except Exception as exc:  # noqa: BLE001 - live values and logins keep working
+            self.report_error(QCoreApplication.translate(
+                "app", "Downtime, alarms and KPIs could not be started: %1. Live values are "
+                "still shown; call maintenance.").replace("%1", str(exc)), exc)
         self.trace.mark("store_ready")
         self.store_ready.set()
         self.window.build_screens()
+
+    def _start_services(self) -> None:
+        """Downtime, alarms, andon and shift KPIs (GUI thread: they own QTimers)."""
+        from types import SimpleNamespace
+
+        from hmi.services.alarms import AlarmService
+        from hmi.services.andon import AndonService
+        from hmi.services.downtime import DowntimeService
+        from hmi.services.shiftkpi import ShiftKpiService
+
+        cfg, sf = self.cfg, self.session_factory
+        downtime = DowntimeService(cfg, self.worker, sf, audit=self.audit, parent=self.window)
+        alarms = AlarmService(cfg, self.worker, sf, audit=self.audit, parent=self.window)
+        andon = AndonService(cfg, self.worker, sf, self.auth, audit=self.audit, parent=self.window)
+        kpis = ShiftKpiService(cfg, downtime=downtime, parent=self.window)
+        kpis.set_loader(self._load_shift_records, self.worker.submit)
+        downtime.sig_ready.connect(lambda: kpis.set_calendar(downtime.calendar))
+        downtime.sig_error.connect(lambda text: self.window.show_error(text, "warning"))
+        self.downtime, self.alarms, self.andon, self.kpis = downtime, alarms, andon, kpis
+        downtime.start()
+        alarms.start()
+        andon.start()
+        kpis.start()
+        self.alarms.on_connection_state(self.monitor.snapshot.connection)
+        self.window.attach_services(SimpleNamespace(
+            downtime=downtime, alarms=alarms, andon=andon, kpis=kpis,
+            load_history=self.load_history, load_stops=self.load_stops))
+
+    def _on_connection_state(self, state: Any, error: str = "") -> None:
+        self.monitor.on_connection_state(state, error)
+        if self.alarms is not None:
+            self.alarms.on_connection_state(state, error)
+
+    # -- loaders for the screens (off the GUI thread) ---------------------------------
+    def _load_shift_records(self, window: Any) -> tuple[list, list]:
+        """(counts, state transitions) stored in ``window`` (database worker thread)."""
+        from hmi.services.stops import load_timeline
+
+        with self.session_factory() as s:
+            tl = load_timeline(s, self.cfg.station.id, window, now=window.end)
+        return tl.counts, [(sp.start, sp.state, sp.fault_code) for sp in tl.states]
+
+    def load_stops(self, window: Any, on_done: Callable[[list], None]) -> None:
+        """Stops overlapping ``window`` from the store (Pareto over days), delivered here."""
+        from hmi.services.stops import load_timeline
+
+        def load() -> list:
+            with self.session_factory() as s:
+                return load_timeline(s, self.cfg.station.id, window,
+                                     now=dt.datetime.now(dt.UTC)).stops
+
+        self.worker.submit(load, on_done=on_done,
+                           on_error=lambda exc: self.report_error(QCoreApplication.translate(
+                               "app", "Stored stops could not be loaded: %1").replace(
+                                   "%1", str(exc)), exc))
+
+    def load_history(self, names: list[str], t0: float, t1: float,
+                     on_done: Callable[[dict[str, Any]], None]) -> None:
+        """Process-value history for the trend, read on a thread, delivered on the loop."""
+        history = self.history
+        if history is None or not names:
+            return
+        width = 2000
+
+        def query() -> dict[str, Any]:
+            start = dt.datetime.fromtimestamp(t0, dt.UTC)
+            end = dt.datetime.fromtimestamp(t1, dt.UTC)
+            series = history.query(names, start, end, max_points=width)
+            return {name: (s.t, s.gapped()) for name, s in series.items()}
+
+        async def run() -> None:
+            try:
+                result = await asyncio.to_thread(query)
+            except Exception:  # noqa: BLE001 - the trend then only shows live samples
+                log.exception("process-value history query failed")
+                return
+            on_done(result)
+
+        self._tasks.append(asyncio.ensure_future(run()))
 
     def _open_store_sync(self) -> None:
         from hmi.services.audit import AuditWriter
@@ -265,6 +365,7 @@ class Station:
                            tz=zoneinfo.ZoneInfo(self.cfg.station.timezone))
         recorder = ProductionRecorder(self.session_factory, self.cfg.station.id)
         self.session.attach(auth)
+        self.audit, self.auth = audit, auth
         return recorder, recorder.baseline()
 
     async def _connect_machine(self) -> None:
@@ -296,7 +397,7 @@ class Station:
                     self.report_error(exc.operator_message, exc)
                     if isinstance(exc, ADMIN_ERRORS) else None)
             self.driver = open_driver(url, self.cfg.device_tags(), on_value=self.on_tag_value,
-                                      on_state=self.monitor.on_connection_state,
+                                      on_state=self._on_connection_state,
                                       wait_connected=False, **options)
             await self.driver.__aenter__()
             self.trace.mark("driver_started")
@@ -310,6 +411,9 @@ class Station:
     async def aclose(self) -> None:
         for t in self._tasks:
             t.cancel()
+        if self.downtime is not None:
+            self.kpis.stop()
+            self.downtime.shutdown()
         self.wedge.uninstall()
         if self.scanner is not None:
             try:

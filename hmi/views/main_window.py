@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
@@ -28,6 +29,9 @@ from hmi.views.login import LoginView
 from hmi.widgets.banner import ErrorBanner
 from hmi.widgets.header import HeaderBar
 
+#: Screens that need the station database's services (built by attach_services).
+SERVICE_SCREENS = ("downtime", "alarms", "andon", "kpi", "handover")
+
 
 class MainWindow(QMainWindow):
     def __init__(self, cfg: StationConfig, session: StationSession,
@@ -45,7 +49,7 @@ class MainWindow(QMainWindow):
         root = QVBoxLayout(central)
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(0)
-        self.header = HeaderBar(f"{st.name}  ·  {st.line}/{st.id}", st.timezone, central)
+        self.header = HeaderBar(f"{st.name} · {st.id}", st.timezone, central)
         self.banner = ErrorBanner(central)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
@@ -63,7 +67,14 @@ class MainWindow(QMainWindow):
         self._monitor = monitor
         self.stack.addWidget(self.login_view)
         self.nav_buttons: dict[str, QPushButton] = {}
-        self._add_nav("live", self.tr("Live"), nav_lay)
+        self.screens: dict[str, QWidget] = {}
+        self._services: Any = None
+        for key, text in (("live", self.tr("Live")), ("downtime", self.tr("Downtime")),
+                          ("alarms", self.tr("Alarms")), ("andon", self.tr("Andon")),
+                          ("kpi", self.tr("KPIs")), ("handover", self.tr("Handover"))):
+            self._add_nav(key, text, nav_lay)
+        for key in SERVICE_SCREENS:
+            self.nav_buttons[key].setEnabled(False)  # until the station database is open
         nav_lay.addStretch(1)
         self.logout_button = QPushButton(self.tr("Log out"), self.nav)
         self.logout_button.clicked.connect(lambda: session.logout("by user"))
@@ -77,6 +88,8 @@ class MainWindow(QMainWindow):
         root.addLayout(body, 1)
         self.setCentralWidget(central)
 
+        self.header.sig_alarms_tapped.connect(lambda: self._go_if_logged_in("alarms"))
+        self.header.sig_andon_tapped.connect(lambda: self._go_if_logged_in("andon"))
         monitor.sig_snapshot_changed.connect(self.show_snapshot)
         session.sig_user_logged_in.connect(self._on_login)
         session.sig_user_logged_out.connect(self._on_logout)
@@ -94,6 +107,7 @@ class MainWindow(QMainWindow):
 
     def _add_nav(self, key: str, text: str, layout: QVBoxLayout) -> None:
         btn = QPushButton(text, self.nav)
+        btn.setObjectName(f"nav:{key}")
         btn.setCheckable(True)
         btn.clicked.connect(lambda: self.show_screen(key))
         self._nav_group.addButton(btn)
@@ -102,7 +116,7 @@ class MainWindow(QMainWindow):
 
     # -- screens ------------------------------------------------------------
     def build_screens(self) -> None:
-        """Build the screens behind the login; called after the first paint.
+        """Build the live screen; called after the first paint.
 
         pyqtgraph is not needed to paint the login screen, so it is imported
         here; the live trend then collects samples while nobody is logged in.
@@ -110,13 +124,95 @@ class MainWindow(QMainWindow):
         if self.live_view is None:
             from hmi.views.live import LiveView
 
-            self.live_view = LiveView(self._cfg, self._monitor, self.stack)
+            svc = self._services
+            self.live_view = LiveView(self._cfg, self._monitor, self.stack,
+                                      load_history=getattr(svc, "load_history", None))
             self.stack.addWidget(self.live_view)
+            self.screens["live"] = self.live_view
+
+    def attach_services(self, svc: Any) -> None:
+        """The station database is open: build the screens that need its services.
+
+        ``svc`` has ``downtime``, ``alarms``, ``andon``, ``kpis`` and the loaders
+        ``load_history`` / ``load_stops`` (see :class:`hmi.app.Station`).
+        """
+        from hmi.views.alarms import AlarmsView
+        from hmi.views.andon import AndonView
+        from hmi.views.dashboard import DashboardView
+        from hmi.views.downtime import DowntimeView
+        from hmi.views.summary import ShiftSummaryView
+
+        self._services = svc
+        self.build_screens()
+        self.live_view.attach_kpis(svc.kpis)
+        tz = self._cfg.station.timezone
+        views = {
+            "downtime": DowntimeView(svc.downtime, self._session, tz, load_stops=svc.load_stops,
+                                     parent=self.stack),
+            "alarms": AlarmsView(svc.alarms, self._session, tz, self.stack),
+            "andon": AndonView(svc.andon, self._session, tz, parent=self.stack),
+            "kpi": DashboardView(svc.kpis, tz, self.stack),
+            "handover": ShiftSummaryView(svc.kpis, svc.downtime, svc.alarms, svc.andon, tz,
+                                         parent=self.stack),
+        }
+        for key, view in views.items():
+            self.stack.addWidget(view)
+            self.screens[key] = view
+            self.nav_buttons[key].setEnabled(True)
+        self.downtime_view = views["downtime"]
+        self.downtime_view.sig_unclassified_changed.connect(self._show_unclassified)
+        self._show_unclassified(len([s for s in svc.downtime.unclassified()
+                                     if s.kind != "micro"]))
+        svc.downtime.sig_stop_needs_reason.connect(self._stop_needs_reason)
+        svc.alarms.sig_unacknowledged.connect(
+            lambda n, _prio: self.header.set_alarms(n, self._active_alarms()))
+        svc.alarms.sig_alarms_changed.connect(
+            lambda _recs: self.header.set_alarms(svc.alarms.unacknowledged()[0],
+                                                 self._active_alarms()))
+        svc.andon.sig_calls_changed.connect(self._show_andon)
+        self.header.set_alarms(svc.alarms.unacknowledged()[0], self._active_alarms())
+        self._show_andon(svc.andon.open_calls())
+
+    def _active_alarms(self) -> int:
+        return sum(1 for a in self._services.alarms.current() if a.active)
+
+    def _show_andon(self, calls: list) -> None:
+        open_calls = [c for c in calls if c.open]
+        self.header.set_andon(len(open_calls),
+                              sum(1 for c in open_calls if c.acknowledged_at is None))
+
+    def _show_unclassified(self, count: int) -> None:
+        """Stops without a reason nag on the navigation until they have one."""
+        btn = self.nav_buttons["downtime"]
+        btn.setText(self.tr("Downtime") + (f"\n⚠ {count}" if count else ""))
+        btn.setProperty("severity", "warning" if count else "normal")
+        btn.style().unpolish(btn)
+        btn.style().polish(btn)
+
+    def _stop_needs_reason(self, stop) -> None:
+        """A real stop with no reason: tell whoever is here, with one tap to answer."""
+        self.banner.show_message(
+            self.tr("The machine stopped at %1. Why? Tap Downtime and choose the reason.")
+            .replace("%1", stop.start.astimezone(self._tz).strftime("%H:%M")), severity="warning")
+        if self._session.actor is not None and self.stack.currentWidget() is self.live_view:
+            self.show_screen("downtime")
+            self.downtime_view.select_stop(stop.stop_id)
+
+    def _go_if_logged_in(self, key: str) -> None:
+        if self._session.actor is None:
+            self.login_view.show_message(self.tr("Log in to see and acknowledge alarms and "
+                                                 "andon calls."), "warning")
+            return
+        if key in self.screens:
+            self.show_screen(key)
 
     def show_screen(self, key: str) -> None:
         if key == "live":
             self.build_screens()
-            self.stack.setCurrentWidget(self.live_view)
+        screen = self.screens.get(key)
+        if screen is None:
+            return
+        self.stack.setCurrentWidget(screen)
         self.nav_buttons[key].setChecked(True)
 
     def _on_login(self, actor) -> None:

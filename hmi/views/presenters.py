@@ -42,7 +42,7 @@ def duration_text(seconds: float) -> str:
 def link_text(snap: MachineSnapshot) -> tuple[str, str]:
     """Header text and severity for the machine link."""
     if snap.connected:
-        return tr("Machine link OK"), "normal"
+        return tr("Link OK"), "normal"
     if snap.connection in ("reconnecting", "connecting") and snap.values:
         return tr("Link lost – reconnecting"), "alarm"
     if snap.connection == "connecting" or not snap.values:

@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, QTimer, QTimeZone
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QDateTime, QTimer, QTimeZone, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from hmi.widgets.style import set_props
 from hmi.widgets.tiles import ShrinkLabel
 
 
+class _Indicator(QPushButton):
+    """A header indicator keeps its whole text; the station name and the person give way."""
+
+    def __init__(self, text: str, parent: QWidget) -> None:
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def show_state(self, text: str, severity: str) -> None:
+        """New text and/or look, and a width that fits it (the theme's min-width is not enough)."""
+        if self.text() != text:
+            self.setText(text)
+        set_props(self, severity=severity)
+        self.ensurePolished()
+        self.setFixedWidth(self.sizeHint().width())
+
+
 class HeaderBar(QFrame):
+    """``sig_alarms_tapped`` / ``sig_andon_tapped``: the indicators lead to their screens."""
+
+    sig_alarms_tapped = Signal()
+    sig_andon_tapped = Signal()
+
     def __init__(self, station_text: str, timezone: str = "UTC",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,16 +50,28 @@ class HeaderBar(QFrame):
         self.scanner = QLabel("", self)
         self.scanner.setObjectName("linkLabel")
         self.scanner.hide()
+        # Unacknowledged alarms and open andon calls stand out on every screen.
+        self.alarms = _Indicator(self.tr("No alarms"), self)
+        self.alarms.setObjectName("alarmIndicator")
+        self.alarms.clicked.connect(self.sig_alarms_tapped)
+        self.andon = _Indicator("", self)
+        self.andon.setObjectName("andonIndicator")
+        self.andon.clicked.connect(self.sig_andon_tapped)
+        self.andon.hide()
+        self._blink_on = False
+        self._alarm_severity = "normal"
         self.user = ShrinkLabel(self.tr("Nobody logged in"), self)
         self.user.setObjectName("userLabel")
         self.clock = QLabel("", self)
         self.clock.setObjectName("clock")
-        self.user.setMaximumWidth(320)
-        self.station.setMaximumWidth(360)
+        self.user.setMaximumWidth(240)
+        self.station.setMaximumWidth(300)
         lay.addWidget(self.station)
         lay.addWidget(self.state)
         lay.addWidget(self.link)
         lay.addWidget(self.scanner)
+        lay.addWidget(self.alarms)
+        lay.addWidget(self.andon)
         lay.addStretch(1)
         lay.addWidget(self.user)
         lay.addWidget(self.clock)
@@ -51,6 +84,36 @@ class HeaderBar(QFrame):
     def _tick(self) -> None:
         now = QDateTime.currentDateTime().toTimeZone(self._tz)
         self.clock.setText(now.toString("HH:mm"))
+        if self._alarm_severity == "alarm":  # unacknowledged: blinks (ISA-18.2), slow enough to read
+            self._blink_on = not self._blink_on
+            self.alarms.show_state(self.alarms.text(), "alarm" if self._blink_on else "warning")
+
+    def set_alarms(self, unacknowledged: int, active: int) -> None:
+        """Unacknowledged alarms blink red/amber; acknowledged but active ones stay amber."""
+        if unacknowledged:
+            text = self.tr("⚠ %1 NEW ALARM").replace("%1", str(unacknowledged))
+            self._alarm_severity = "alarm"
+        elif active:
+            text = self.tr("%1 alarm(s) active").replace("%1", str(active))
+            self._alarm_severity = "warning"
+        else:
+            text = self.tr("No alarms")
+            self._alarm_severity = "normal"
+        self.alarms.show_state(text, self._alarm_severity)
+
+    @property
+    def alarm_severity(self) -> str:
+        return self._alarm_severity
+
+    def set_andon(self, open_calls: int, waiting: int) -> None:
+        """Open andon calls; ``waiting``: not yet answered by anyone."""
+        if not open_calls:
+            self.andon.hide()
+            return
+        text = (self.tr("ANDON %1 waiting").replace("%1", str(waiting)) if waiting
+                else self.tr("ANDON %1 open").replace("%1", str(open_calls)))
+        self.andon.show_state(text, "warning" if waiting else "normal")
+        self.andon.show()
 
     def set_machine_state(self, text: str, severity: str) -> None:
         if self.state.text() != text:

@@ -23,4 +23,5 @@ def set_props(widget: QWidget, **props: object) -> None:
         for child in widget.findChildren(QWidget):
             style.unpolish(child)
             style.polish(child)
+        widget.updateGeometry()  # a new look can need a new size (font, padding)
         widget.update()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QFontMetricsF, QPainter, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from hmi.widgets.style import set_props
@@ -13,6 +14,36 @@ class ShrinkLabel(QLabel):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(0, super().minimumSizeHint().height())
+
+
+class FitLabel(ShrinkLabel):
+    """A one-line label that shrinks its font to fit its width instead of cutting the text.
+
+    A big number that does not fit ("12 345" in a narrow tile) is drawn smaller, down
+    to ``min_px``, never clipped to "2 34" (which reads as a different number).
+    The style sheet's font stays the reference size.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, min_px: int = 14) -> None:
+        super().__init__(text, parent)
+        self.min_px = min_px
+        self.shown_px = 0.0
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        text = self.text()
+        font = self.font()
+        rect = QRectF(self.contentsRect())
+        need = QFontMetricsF(font).horizontalAdvance(text)
+        px = float(font.pixelSize() if font.pixelSize() > 0 else font.pointSizeF() * 96 / 72)
+        if need > rect.width() > 0:
+            px = max(float(self.min_px), px * rect.width() / need * 0.98)
+            font.setPixelSize(int(px))
+        self.shown_px = px
+        painter = QPainter(self)
+        painter.setFont(font)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        painter.drawText(rect, int(self.alignment()) | int(Qt.TextFlag.TextSingleLine), text)
+        painter.end()
 
 
 class ValueTile(QFrame):
@@ -28,10 +59,10 @@ class ValueTile(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(14, 8, 14, 8)
         lay.setSpacing(0)
-        self.title = ShrinkLabel(title, self)
+        self.title = FitLabel(title, self, min_px=12)
         self.title.setObjectName("tileTitle")
         row = QHBoxLayout()
-        self.value = ShrinkLabel("—", self)
+        self.value = FitLabel("—", self)
         self.value.setObjectName("tileValue")
         self.unit = QLabel(unit, self)
         self.unit.setObjectName("tileUnit")

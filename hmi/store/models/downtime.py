@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -69,7 +70,11 @@ class MachineStateEvent(EventMixin, Base):
     """The machine changed state (as reported by the PLC, with its timestamp)."""
 
     __tablename__ = "machine_state_event"
-    __table_args__ = (UniqueConstraint("station_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("station_id", "seq"),
+        # Time-window loads (hmi.services.stops.load_timeline).
+        Index("ix_machine_state_event_station_source_ts", "station_id", "source_ts", "seq"),
+    )
 
     equipment_code: Mapped[str] = mapped_column(String(64), index=True)
     state_code: Mapped[int] = mapped_column(Integer)
@@ -83,7 +88,11 @@ class ProductionCountEvent(EventMixin, Base):
     """Good/scrap increments derived from a PLC counter (raw value kept)."""
 
     __tablename__ = "production_count_event"
-    __table_args__ = (UniqueConstraint("station_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("station_id", "seq"),
+        # Time-window loads (hmi.services.stops.load_timeline).
+        Index("ix_production_count_event_station_source_ts", "station_id", "source_ts", "seq"),
+    )
 
     equipment_code: Mapped[str] = mapped_column(String(64), index=True)
     order_code: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
@@ -121,10 +130,16 @@ class DowntimeEventKind(enum.StrEnum):
     ENDED = "ended"
     CLASSIFIED = "classified"
     SPLIT = "split"
+    # Maintenance on a stop (docs/downtime.md): acknowledged by a technician, repair
+    # logged (details in a MaintenanceLogEvent with the same stop_id), closed.
+    ACKNOWLEDGED = "acknowledged"
+    REPAIRED = "repaired"
+    CLOSED = "closed"
 
 
 class DowntimeEvent(EventMixin, Base):
-    """One fact about a stop (``stop_id``): its start, end, classification or split.
+    """One fact about a stop (``stop_id``): its start, end, classification, split or
+    maintenance step (rules in docs/downtime.md, projection in hmi.services.stops).
 
     A reclassification is another ``classified`` event (superseding the old
     one); a split ends ``stop_id`` at ``occurred_at`` and opens ``new_stop_id``.
@@ -134,6 +149,7 @@ class DowntimeEvent(EventMixin, Base):
     __table_args__ = (
         UniqueConstraint("station_id", "seq"),
         one_of("kind", [k.value for k in DowntimeEventKind]),
+        Index("ix_downtime_event_station_occurred_at", "station_id", "occurred_at"),
     )
 
     stop_id: Mapped[uuid.UUID] = mapped_column(index=True)
@@ -147,6 +163,12 @@ class DowntimeEvent(EventMixin, Base):
     # auto: mapped from a fault code; operator: chosen on screen
     classified_by: Mapped[str | None] = mapped_column(String(16), default=None)
     comment: Mapped[str] = mapped_column(Text, default="")
+    # started / split: the machine state that caused the stop ("faulted", ..., "no_count").
+    cause: Mapped[str | None] = mapped_column(String(32), default=None)
+    # The stop's kind (hmi.services.timeline.StopKind) as of this event: set on started
+    # (planned/unplanned), on ended when the stop stayed a micro-stop, on classified when
+    # the reason's category changes it, on split for the new part; None = unchanged.
+    stop_kind: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class MaintenanceLogEvent(EventMixin, Base):
@@ -165,6 +187,7 @@ class MaintenanceLogEvent(EventMixin, Base):
     duration_min: Mapped[float | None] = mapped_column(Float, default=None)
     # [{"part": "...", "quantity": 1}, ...]
     parts_used: Mapped[list] = mapped_column(default=list)
+    notes: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class AndonEvent(EventMixin, Base):
