@@ -168,7 +168,7 @@ def render_mes_screens(app: QApplication, cfg, out: Path) -> None:
         for _ in range(10):
             app.processEvents()
         win.grab().save(str(out / f"mes_{key}_1280x800.png"))
-    win.downtime_view.set_pareto_range("shift")
+    win.show_screen("downtime")
     win.downtime_view._show_page(1)
     app.processEvents()
     win.grab().save(str(out / "mes_downtime_pareto_1280x800.png"))

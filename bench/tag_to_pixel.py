@@ -33,11 +33,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-from _common import CpuWindow, fmt_ms, load_line, spawn_server, summary_ms, verdict
+from _common import BENCH_DIR, CpuWindow, fmt_ms, load_line, summary_ms, verdict
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -62,15 +64,30 @@ def station_config(port: int, tags: int, interval_ms: int, max_fps: int):
     return config.parse("\n".join(lines), Path("bench-station.toml"))
 
 
-async def run(args: argparse.Namespace) -> int:
+class Server:
+    """The benchmark OPC UA server, spawned before Qt (qasync's loop does not run subprocesses)."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(BENCH_DIR / "_common.py"), "opcua-server", "--count",
+             str(args.tags), "--interval-ms", str(args.interval_ms), "--machine-tags",
+             "--parent-pid", str(os.getpid())],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            if line.startswith("READY "):
+                self.port = int(dict(p.split("=", 1) for p in line.split()[1:])["port"])
+                return
+        raise RuntimeError(f"benchmark server exited: {self.proc.wait()}")
+
+
+async def run(args: argparse.Namespace, srv: Server) -> int:
     from PySide6.QtWidgets import QLabel
 
     from hmi.devices.base import open_driver
     from hmi.services.production import ProductionMonitor
     from hmi.views.live import LiveView
 
-    srv = await spawn_server("opcua-server", "--count", str(args.tags), "--interval-ms",
-                             str(args.interval_ms), "--machine-tags")
     cfg = station_config(srv.port, args.tags, args.interval_ms, args.max_fps)
     monitor = ProductionMonitor(cfg)
     view = LiveView(cfg, monitor)
@@ -113,7 +130,6 @@ async def run(args: argparse.Namespace) -> int:
     wall, client_cpu, server_cpu = cpu.read()
     await driver.__aexit__(None, None, None)
     srv.proc.terminate()
-    await srv.proc.wait()
 
     lat: list[float] = []
     shown_prev = None
@@ -150,9 +166,8 @@ def main() -> int:
     ap.add_argument("--interval-ms", type=int, default=100)
     ap.add_argument("--max-fps", type=int, default=10)
     args = ap.parse_args()
-    import os
-
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    srv = Server(args)
     import qasync
     from PySide6.QtWidgets import QApplication
 
@@ -160,7 +175,10 @@ def main() -> int:
     from hmi.config import resources_dir
 
     app.setStyleSheet((resources_dir() / "theme" / "isa101.qss").read_text(encoding="utf-8"))
-    return qasync.run(run(args))
+    try:
+        return qasync.run(run(args, srv))
+    finally:
+        srv.proc.kill()
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ and whether the issue's target (>= 55 paints/s at <= 40 % of one core) is met.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import sys
@@ -56,6 +57,8 @@ def main() -> int:
     ap.add_argument("--feed-hz", type=float, default=100.0, help="samples per second per curve")
     ap.add_argument("--samples", type=int, default=100_000, help="samples per curve in the window")
     ap.add_argument("--fps", type=int, default=60, help="refresh timer rate")
+    ap.add_argument("--px-per-column", type=float, default=2.0,
+                    help="min/max column width in pixels (LiveTrend px_per_column)")
     ap.add_argument("--width", type=int, default=1120)
     ap.add_argument("--height", type=int, default=600)
     args = ap.parse_args()
@@ -63,7 +66,8 @@ def main() -> int:
     app = QApplication.instance() or QApplication([])  # noqa: F841 - keeps the app alive
     window_s = args.samples / args.feed_hz
     now = time.time()
-    trend = LiveTrend(window_s=window_s, max_fps=args.fps, capacity=4 * args.samples)
+    trend = LiveTrend(window_s=window_s, max_fps=args.fps, capacity=4 * args.samples,
+                      px_per_column=args.px_per_column)
     rng = np.random.default_rng(4)
     base = {"temperature": 55.0, "pressure": 4.0, "speed": 1200.0, "flow": 6.0}
     for name, label, unit, low, high in CURVES:
@@ -76,15 +80,17 @@ def main() -> int:
     trend.show()
 
     # the feeder: new samples for every curve at feed_hz, stamped with the wall clock
+    # (noise drawn in advance: the feeder stands in for the driver and should cost little)
     state = {"n": 0}
+    noise = (0.02 * rng.standard_normal(65536)).tolist()
 
     def feed() -> None:
         t = time.time()
-        state["n"] += 1
-        gap = state["n"] % 2000 < 5
-        for name, _label, _unit, _low, _high in CURVES:
-            v = float("nan") if gap else base[name] * (1 + 0.1 * np.sin(t / 30.0)
-                                                        + 0.02 * rng.standard_normal())
+        n = state["n"] = state["n"] + 1
+        gap = n % 2000 < 5
+        wave = 1 + 0.1 * math.sin(t / 30.0)
+        for i, (name, _label, _unit, _low, _high) in enumerate(CURVES):
+            v = float("nan") if gap else base[name] * (wave + noise[(4 * n + i) & 65535])
             trend.add_sample(name, t, v)
 
     feeder = QTimer()
@@ -123,7 +129,8 @@ def main() -> int:
     paint_ms = list(trend.view.paint_ms)
     print(f"trend: {len(CURVES)} curves, {min(n_visible):,}..{max(n_visible):,} samples in the "
           f"{window_s:,.0f} s window per curve, feed {args.feed_hz:g} Hz per curve, timer "
-          f"{args.fps} Hz, {args.width}x{args.height} offscreen")
+          f"{args.fps} Hz, {args.width}x{args.height} offscreen, "
+          f"{args.px_per_column:g} px per min/max column")
     print(f"completed paints/s: {paints_s:.1f}")
     print(f"CPU: {cpu:.1f} % of one core (process_time / wall over {wall:.1f} s)")
     print(f"paint ms: p50 {pct(paint_ms, 0.5):.2f}  p99 {pct(paint_ms, 0.99):.2f}  "

@@ -143,6 +143,10 @@ def test_waterfall_steps_add_up(qtbot):
     assert w.bars is bars
     assert w.mismatch_s == 600 and w.warning.isVisible()
     assert "0:10" in w.warning.textItem.toPlainText()
+    # a gain (negative loss, e.g. faster than the ideal cycle) rises from the level
+    w.set_steps([("Run time", 3600), ("Speed gain", -300), ("Net run time", 3900)])
+    assert w.mismatch_s == 0 and w.steps[1][3:] == (3600, 3900)
+    assert w.values.texts() == ["1:00", "+0:05", "1:05"]
 
 
 def test_fmt_hm():

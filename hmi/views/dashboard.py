@@ -102,8 +102,8 @@ class DashboardView(QWidget):
         self.waterfall.setMinimumHeight(220)
         self.hourly = HourlyBars(timezone, self)
         self.hourly.setMinimumHeight(220)
-        charts.addWidget(self.waterfall, 3)
-        charts.addWidget(self.hourly, 2)
+        charts.addWidget(self.waterfall, 2)
+        charts.addWidget(self.hourly, 1)
         lay.addLayout(charts, 1)
         kpis.sig_kpis_changed.connect(self.show_kpis)
         if getattr(kpis, "last", None) is not None:

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from hmi.widgets.style import set_props
+from hmi.widgets.tiles import FitLabel
 
 UNKNOWN = "\u2014"
 SEVERITIES = ("normal", "warning", "alarm")
@@ -45,7 +46,8 @@ class BigNumber(QFrame):
         lay.setSpacing(0)
         self.caption = QLabel(caption, self)
         self.caption.setObjectName("bigCaption")
-        self.value = QLabel(UNKNOWN, self)
+        # Shrinks its font to fit rather than cutting "13 140" to "3 140".
+        self.value = FitLabel(UNKNOWN, self, min_px=24)
         self.value.setObjectName("bigValue")
         self.value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

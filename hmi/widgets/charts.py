@@ -466,7 +466,7 @@ class ParetoChart(QWidget):
         self.values = _LabelPool(plot)
         # cumulative % on a second view box sharing x, scaled 0..100 on the right axis
         self.pct_view = pg.ViewBox(enableMouse=False)
-        self.pct_view.setZValue(plot.vb.zValue() + 10)  # the line over the bars
+        self.pct_view.setZValue(1000)  # a top-level scene item: over the plot and its bars
         plot.scene().addItem(self.pct_view)
         right.linkToView(self.pct_view)
         self.pct_view.setXLink(plot.vb)
@@ -595,8 +595,9 @@ class LossWaterfall(pg.PlotWidget):
                     mismatch = max(mismatch, abs(seconds - level))
                 level = seconds
                 out.append((label, seconds, "total", 0.0, seconds))
-            else:
-                out.append((label, seconds, kind, level - seconds, level))
+            else:  # a negative loss is a gain: the bar rises from the level
+                lo, hi = sorted((level - seconds, level))
+                out.append((label, seconds, kind, lo, hi))
                 level -= seconds
         self.steps = out
         self.mismatch_s = mismatch
@@ -609,7 +610,10 @@ class LossWaterfall(pg.PlotWidget):
         self.axis.set_labels([s[0] for s in out])
         labels = []
         for i, (_, seconds, kind, _y0, y1) in enumerate(out):
-            text = fmt_hm(seconds) if kind == "total" else "-" + fmt_hm(seconds)
+            if kind == "total":
+                text = fmt_hm(seconds)
+            else:
+                text = ("-" if seconds >= 0 else "+") + fmt_hm(abs(seconds))
             labels.append((float(i), y1, text))
         self.values.show(labels)
         top = max([s[4] for s in out], default=1.0)

@@ -64,5 +64,5 @@ class HourlyBars(pg.PlotWidget):
         plot.setYRange(0, max(top, 1.0) * 1.15, padding=0)
         plot.setXRange(-0.5, max(len(hours), 8) - 0.5, padding=0)
         plot.getAxis("bottom").setTicks([[
-            (float(i), dt.datetime.fromtimestamp(h, self._tz).strftime("%H:00"))
+            (float(i), dt.datetime.fromtimestamp(h, self._tz).strftime("%H"))
             for i, h in enumerate(self._hours)]])
