@@ -164,7 +164,7 @@ def main() -> int:
     ap.add_argument("--warmup", type=float, default=3.0)
     ap.add_argument("--tags", type=int, default=1000)
     ap.add_argument("--interval-ms", type=int, default=100)
-    ap.add_argument("--max-fps", type=int, default=10)
+    ap.add_argument("--max-fps", type=int, default=30)
     args = ap.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     srv = Server(args)

@@ -220,6 +220,8 @@ class Station:
         while self._history_backlog:
             history.record(self._history_backlog.popleft())
         self.history = history
+        if self.window.live_view is not None:  # built before the history was open
+            self.window.live_view.load_recent_history()
 
     async def _open_scanner(self) -> None:
         from hmi.devices.base import DeviceError
@@ -280,6 +282,7 @@ class Station:
         andon = AndonService(cfg, self.worker, sf, self.auth, audit=self.audit, parent=self.window)
         kpis = ShiftKpiService(cfg, downtime=downtime, parent=self.window)
         kpis.set_loader(self._load_shift_records, self.worker.submit)
+        kpis.set_range_loader(self._load_timeline)
         downtime.sig_ready.connect(lambda: kpis.set_calendar(downtime.calendar))
         downtime.sig_error.connect(lambda text: self.window.show_error(text, "warning"))
         self.downtime, self.alarms, self.andon, self.kpis = downtime, alarms, andon, kpis
@@ -305,6 +308,13 @@ class Station:
         with self.session_factory() as s:
             tl = load_timeline(s, self.cfg.station.id, window, now=window.end)
         return tl.counts, [(sp.start, sp.state, sp.fault_code) for sp in tl.states]
+
+    def _load_timeline(self, window: Any) -> Any:
+        """States, counts and stops stored in ``window`` (database worker thread)."""
+        from hmi.services.stops import load_timeline
+
+        with self.session_factory() as s:
+            return load_timeline(s, self.cfg.station.id, window, now=dt.datetime.now(dt.UTC))
 
     def load_stops(self, window: Any, on_done: Callable[[list], None]) -> None:
         """Stops overlapping ``window`` from the store (Pareto over days), delivered here."""

@@ -373,7 +373,9 @@ class UiSection(_Strict):
     # Log the person out after this many seconds without a touch (0 = never).
     idle_logout_s: int = Field(default=300, ge=0)
     # Repaint rate cap for live values and charts.
-    max_fps: int = Field(default=10, ge=1, le=60)
+    # Snapshots and charts at most this often; 30 keeps tag-to-pixel p99 within the
+    # sampling interval + 50 ms (docs/performance.md), 10 adds up to 100 ms.
+    max_fps: int = Field(default=30, ge=1, le=60)
 
 
 class SecuritySection(_Strict):

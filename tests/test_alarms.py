@@ -4,7 +4,6 @@ on a real copy of the demo store through a real DbWorker, with real demo logins.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from dataclasses import replace
 
 import pytest
@@ -14,7 +13,6 @@ from hmi import config
 from hmi.devices.base import ConnectionState, Quality, TagValue
 from hmi.services.alarms import AlarmService, AlarmState
 from hmi.services.audit import AuditWriter, verify_chain
-from hmi.services.auth import AuthService
 from hmi.services.permissions import Actor, PermissionDenied
 from hmi.services.worker import DbWorker
 from hmi.store.models import AlarmEvent
@@ -76,18 +74,8 @@ def cfg():
 
 
 @pytest.fixture(scope="module")
-def people(demo_db_template, tmp_path_factory):
-    """Real logins of the demo users (their Actor carries the role's permissions)."""
-    from hmi.store.engine import open_store
-
-    copy = tmp_path_factory.mktemp("alarm-logins") / "station.sqlite"
-    shutil.copy(demo_db_template, copy)
-    engine, sf = open_store(f"sqlite:///{copy}")
-    try:
-        auth = AuthService(sf, STATION)
-        yield {"anna": auth.login("1001", "1234"), "david": auth.login("3001", "4567")}
-    finally:
-        engine.dispose()
+def people(demo_people):
+    return demo_people
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ response and resolution times recorded; real demo store, DbWorker and AuthServic
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from sqlalchemy import select
@@ -38,19 +37,8 @@ def cfg():
 
 
 @pytest.fixture(scope="module")
-def people(demo_db_template, tmp_path_factory):
-    """Real logins of the demo users, on a copy (logins write attempts)."""
-    from hmi.store.engine import open_store
-
-    copy = tmp_path_factory.mktemp("andon-logins") / "station.sqlite"
-    shutil.copy(demo_db_template, copy)
-    engine, sf = open_store(f"sqlite:///{copy}")
-    try:
-        auth = AuthService(sf, STATION)
-        yield {"anna": auth.login("1001", "1234"), "ben": auth.login("1002", "2345"),
-               "clara": auth.login("2001", "3456")}
-    finally:
-        engine.dispose()
+def people(demo_people):
+    return demo_people
 
 
 @pytest.fixture

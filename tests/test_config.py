@@ -39,7 +39,7 @@ def test_shipped_examples_are_valid():
         ('datatype = "uint32"', 'datatype = "uint33"', "machine.tags[1].datatype", "'uint32'"),
         ('name = "good_count"', 'name = "state"', "machine", "repeated: state"),
         ('name = "scrap_count"', 'name = "rejects"', "machine", "missing: scrap_count"),
-        ("max_fps = 10", "max_fps = 0", "ui.max_fps", "greater than or equal to 1"),
+        ("max_fps = 30", "max_fps = 0", "ui.max_fps", "greater than or equal to 1"),
         ("kiosk = false", "kiosk = false\nfullscreen = true", "ui.fullscreen", "unknown key"),
         ("low_limit = 170.0", "low_limit = 200.0", "machine.tags[5]", "must be below high_limit"),
         ('1 = "running"', '1 = "sprinting"', "machine.state_codes.1", "'running'"),

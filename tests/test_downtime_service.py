@@ -6,7 +6,6 @@ tag); time comes from a manual clock; qtbot only waits for the worker.
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +13,6 @@ from sqlalchemy import select
 
 from hmi import config
 from hmi.services.audit import AuditWriter, verify_chain
-from hmi.services.auth import AuthService
 from hmi.services.downtime import (
     CommentRequired,
     DowntimeService,
@@ -54,19 +52,8 @@ def cfg():
 
 
 @pytest.fixture(scope="module")
-def people(demo_db_template, tmp_path_factory):
-    """Real logins of the demo users (each Actor carries the role's permissions)."""
-    from hmi.store.engine import open_store
-
-    copy = tmp_path_factory.mktemp("downtime-logins") / "station.sqlite"
-    shutil.copy(demo_db_template, copy)
-    engine, sf = open_store(f"sqlite:///{copy}")
-    try:
-        auth = AuthService(sf, STATION)
-        yield {"anna": auth.login("1001", "1234"), "clara": auth.login("2001", "3456"),
-               "david": auth.login("3001", "4567")}
-    finally:
-        engine.dispose()
+def people(demo_people):
+    return demo_people
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from hmi.services.audit import AuditWriter
 from hmi.services.auth import AuthService
 from hmi.services.downtime import DowntimeService
 from hmi.services.production import ProductionMonitor
+from hmi.services.recorder import ProductionRecorder
 from hmi.services.shiftkpi import RunningOrder, ShiftKpiService
 from hmi.services.timeline import CountRecord
 from hmi.services.worker import DbWorker
@@ -73,6 +74,8 @@ class Plant:
         self.alarms = AlarmService(cfg, self.worker, sf, audit=audit, clock=self.clock)
         self.andon = AndonService(cfg, self.worker, sf, self.auth, audit=audit, clock=self.clock)
         self.kpis = ShiftKpiService(cfg, downtime=self.downtime, clock=self.clock)
+        # Facts are stored as the app stores them (the recorder on the one DB worker).
+        self.recorder = ProductionRecorder(sf, STATION)
         with qtbot.waitSignal(self.downtime.sig_ready, timeout=10_000):
             self.downtime.start(tick_ms=0)
         self.kpis.set_calendar(self.downtime.calendar)
@@ -86,6 +89,7 @@ class Plant:
     def state(self, s: float, name: str, fault: int | None = None) -> None:
         self.clock.now = t(s)
         fields = {"state_code": 0, "state": name, "fault_code": fault, "source_ts": t(s)}
+        self.worker.submit(self.recorder.record, "machine_state", fields)
         self.downtime.on_fact("machine_state", fields)
         self.kpis.on_fact("machine_state", fields)
         if fault is not None:
@@ -94,6 +98,7 @@ class Plant:
     def count(self, s: float, n: int = 1, kind: str = "good") -> None:
         self.clock.now = t(s)
         fields = {"kind": kind, "increment": n, "raw": 0, "how": "count", "source_ts": t(s)}
+        self.worker.submit(self.recorder.record, "production_count", fields)
         self.downtime.on_fact("production_count", fields)
         self.kpis.on_fact("production_count", fields)
 
@@ -311,6 +316,42 @@ def test_dashboard_and_handover_show_the_shift_figures(qtbot, plant):
     qtbot.addWidget(summary)
     titles = [c.title for c in summary.items()]
     assert any(title.startswith("Stop without reason") for title in titles)
+
+
+def test_dashboard_shows_a_stored_day_with_the_same_arithmetic(qtbot, plant):
+    """"Today" on the dashboard: loaded from the stored events, computed like the shift."""
+    from hmi.services.stops import load_timeline
+
+    a_jam(plant, "stopped", None)
+    plant.count(500, 5, "scrap")
+    plant.clock.now = t(600)
+    plant.settle()
+    plant.kpis.recompute()
+
+    def loader(window):
+        with plant.sf() as s:
+            return load_timeline(s, STATION, window, now=t(600))
+
+    plant.kpis.set_loader(lambda w: ([], []), plant.worker.submit)
+    plant.kpis.set_range_loader(loader)
+    dash = DashboardView(plant.kpis, "Europe/Berlin")
+    qtbot.addWidget(dash)
+    tap(qtbot, dash.range_buttons["today"])
+    qtbot.waitUntil(lambda: dash.title.text() == "KPIs · Today", timeout=10_000)
+    from hmi.services import shiftcal
+
+    day = shiftcal.day_interval(t(0).astimezone(plant.kpis._tz).date(), plant.kpis._tz)
+    with plant.sf() as s:
+        tl = load_timeline(s, STATION, day, now=t(600))
+    expected = kpi.oee_for_range(day, stops=tl.stops, counts=tl.counts, ideal_cycle_s=1.5,
+                                 spec=plant.downtime.calendar, now=t(600),
+                                 startup_window_s=300.0)
+    assert expected.good == 30 and expected.scrap == 5
+    assert dash.oee.value.text() == f"{expected.oee * 100:.1f}"
+    assert dash.good.value.text() == "30"
+    # Back to the live shift: the live figures again.
+    tap(qtbot, dash.range_buttons["shift"])
+    assert dash.title.text().startswith("KPIs · Early")
 
 
 def test_shift_kpis_after_a_restart_count_stored_parts_once(qtbot, cfg):

@@ -134,6 +134,7 @@ class ShiftKpiService(QObject):
             cfg.machine.cycle_time_s if cfg.machine.scheme == "sim" else 0.0) or None
         self._loader: Callable[[Interval], Any] | None = None
         self._submit: Callable[..., Any] | None = None
+        self._range_loader: Callable[[Interval], Any] | None = None
         self.last: ShiftKpis | None = None
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.recompute)
@@ -152,6 +153,43 @@ class ShiftKpiService(QObject):
         self._submit = submit
         if self._window is not None:
             self._load(self._window)
+
+    def set_range_loader(self, load: Callable[[Interval], Any]) -> None:
+        """``load(window)`` -> a :class:`hmi.services.stops.Timeline` from the store (worker)."""
+        self._range_loader = load
+
+    def range_kpis(self, window: Interval, label: str,
+                   on_done: Callable[[ShiftKpis], None]) -> None:
+        """KPIs over any stored range (a day, a week): loaded on the worker, computed here.
+
+        The same arithmetic as the running shift's (:func:`hmi.services.kpi.oee_for_range`
+        with the calendar's breaks and unscheduled time), on the stored events.
+        """
+        if self._range_loader is None or self._submit is None:
+            raise RuntimeError("range_kpis needs set_range_loader and set_loader first")
+        now = self._clock()
+
+        def done(tl: Any) -> None:
+            ideal = self.ideal_cycle_s
+            result = kpi.oee_for_range(window, stops=tl.stops, counts=tl.counts,
+                                       ideal_cycle_s=ideal, spec=self._calendar, now=now,
+                                       startup_window_s=self._cfg.downtime.startup_window_s)
+            counts = tl.counts
+            saved = self._counts
+            self._counts = list(counts)  # _hourly reads the instance's counts
+            try:
+                hourly = self._hourly(window, now) if window.seconds <= 36 * 3600 else []
+            finally:
+                self._counts = saved
+            on_done(ShiftKpis(
+                window=window, shift_name=label, scheduled=True, now=now, oee=result,
+                ideal_cycle_s=ideal, good=result.good, scrap=result.scrap, states=tl.states,
+                cycles=[], stops=tl.stops, hourly=hourly))
+
+        def failed(exc: BaseException) -> None:
+            log.error("could not load the range %s", window, exc_info=exc)
+
+        self._submit(self._range_loader, window, on_done=done, on_error=failed)
 
     def set_order(self, order: RunningOrder | None) -> None:
         self._order = order

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from hmi.views import presenters
 from hmi.widgets.cardlist import Card, CardList
-from hmi.widgets.style import set_props
+from hmi.widgets.message import MessageLabel
 
 #: ISA-18.2 priority -> card colour while the alarm still needs attention
 _SEVERITY = {"critical": "alarm", "high": "alarm", "medium": "warning", "low": "warning"}
@@ -63,10 +63,7 @@ class AlarmsView(QWidget):
         top.addWidget(self.ack_button)
         top.addWidget(self.ack_all_button)
         lay.addLayout(top)
-        self.message = QLabel("", self)
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = MessageLabel(self)
         lay.addWidget(self.message)
         self.list = CardList(self.tr("No alarms. The machine reports nothing abnormal."), self)
         self.list.sig_selected.connect(lambda _k: self._update_buttons())
@@ -85,9 +82,7 @@ class AlarmsView(QWidget):
         self.ack_all_button.setEnabled(any(a.needs_ack for a in self._records.values()))
 
     def _say(self, text: str, severity: str = "warning") -> None:
-        self.message.setText(text)
-        set_props(self.message, severity=severity)
-        self.message.setVisible(bool(text))
+        self.message.say(text, severity)
 
     def _ack_selected(self) -> None:
         key = self.list.selected

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from hmi.views import presenters
 from hmi.widgets.cardlist import Card, CardList
 from hmi.widgets.keypad import Keypad
+from hmi.widgets.message import MessageLabel
 from hmi.widgets.style import set_props
 
 
@@ -80,10 +81,7 @@ class AndonView(QWidget):
             grid.addWidget(b, 0, i)
             self.call_buttons[cat] = b
         lay.addLayout(grid)
-        self.message = QLabel("", self)
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = MessageLabel(self)
         lay.addWidget(self.message)
 
         body = QHBoxLayout()
@@ -151,9 +149,7 @@ class AndonView(QWidget):
         self.resolve_button.setEnabled(sel is not None and sel.acknowledged_at is not None)
 
     def _say(self, text: str, severity: str = "warning") -> None:
-        self.message.setText(text)
-        set_props(self.message, severity=severity)
-        self.message.setVisible(bool(text))
+        self.message.say(text, severity)
 
     def _call(self, category: str) -> None:
         try:

@@ -9,10 +9,19 @@ view only formats.
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from typing import Any
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from hmi.widgets.bignumber import BigNumber
 from hmi.widgets.charts import LossWaterfall
@@ -62,6 +71,21 @@ class DashboardView(QWidget):
         self.title = QLabel(self.tr("Shift KPIs"), self)
         self.title.setObjectName("screenTitle")
         top.addWidget(self.title, 1)
+        self._kpis = kpis
+        self._range = "shift"
+        self._ranges = QButtonGroup(self)
+        self.range_buttons: dict[str, QPushButton] = {}
+        for key, text in (("shift", self.tr("Shift")), ("today", self.tr("Today")),
+                          ("yesterday", self.tr("Yesterday")), ("week", self.tr("7 days"))):
+            b = QPushButton(text, self)
+            b.setCheckable(True)
+            b.setMinimumHeight(64)
+            b.setStyleSheet("min-height: 64px; font-size: 18px; padding: 0 10px;")
+            b.clicked.connect(lambda _=False, k=key: self.set_range(k))
+            self._ranges.addButton(b)
+            self.range_buttons[key] = b
+            top.addWidget(b)
+        self.range_buttons["shift"].setChecked(True)
         self.window_label = QLabel("", self)
         self.window_label.setObjectName("hint")
         top.addWidget(self.window_label)
@@ -105,15 +129,48 @@ class DashboardView(QWidget):
         charts.addWidget(self.waterfall, 2)
         charts.addWidget(self.hourly, 1)
         lay.addLayout(charts, 1)
-        kpis.sig_kpis_changed.connect(self.show_kpis)
+        kpis.sig_kpis_changed.connect(self._live_kpis)
         if getattr(kpis, "last", None) is not None:
             self.show_kpis(kpis.last)
 
+    def _live_kpis(self, k: Any) -> None:
+        if self._range == "shift":
+            self.show_kpis(k)
+
+    def set_range(self, key: str) -> None:
+        """Shift (live), or a stored range: today, yesterday, the last 7 days."""
+        from hmi.services import shiftcal
+
+        self._range = key
+        self.range_buttons[key].setChecked(True)
+        if key == "shift":
+            if self._kpis.last is not None:
+                self.show_kpis(self._kpis.last)
+            return
+        now = self._kpis.last.now if self._kpis.last else dt.datetime.now(dt.UTC)
+        today = now.astimezone(self._tz).date()
+        one = dt.timedelta(days=1)
+        if key == "today":
+            window, label = shiftcal.day_interval(today, self._tz), self.tr("Today")
+        elif key == "yesterday":
+            window, label = shiftcal.day_interval(today - one, self._tz), self.tr("Yesterday")
+        else:
+            from hmi.services.timeline import Interval
+
+            window = Interval(shiftcal.day_interval(today - 6 * one, self._tz).start,
+                              shiftcal.day_interval(today, self._tz).end)
+            label = self.tr("Last 7 days")
+        self.window_label.setText(self.tr("Loading…"))
+        self._kpis.range_kpis(window, label, lambda k: self._range == key and self.show_kpis(k))
+
     def show_kpis(self, k: Any) -> None:
         r = k.oee
-        start = k.window.start.astimezone(self._tz).strftime("%a %H:%M")
-        end = k.window.end.astimezone(self._tz).strftime("%H:%M")
-        self.title.setText(self.tr("Shift KPIs · %1").replace("%1", k.shift_name))
+        local_start, local_end = k.window.start.astimezone(self._tz), k.window.end.astimezone(self._tz)
+        if k.window.seconds > 26 * 3600:  # several days: dates, not times
+            start, end = f"{local_start:%d.%m.}", f"{local_end - dt.timedelta(seconds=1):%d.%m.}"
+        else:
+            start, end = f"{local_start:%a %H:%M}", f"{local_end:%H:%M}"
+        self.title.setText(self.tr("KPIs · %1").replace("%1", k.shift_name))
         self.window_label.setText(self.tr("%1–%2 · so far %3 h:mm planned production")
                                   .replace("%1", start).replace("%2", end)
                                   .replace("%3", hours_minutes(r.planned_production_s) or "0:00"))

@@ -33,8 +33,8 @@ from hmi.services.timeline import Interval, StopKind, StopRecord
 from hmi.views import presenters
 from hmi.widgets.cardlist import Card, CardList
 from hmi.widgets.charts import ParetoChart
+from hmi.widgets.message import MessageLabel
 from hmi.widgets.reason_picker import ReasonNode, ReasonTreePicker
-from hmi.widgets.style import set_props
 
 _CAUSE = {"no_count": "NO PARTS COUNTED"}
 
@@ -84,10 +84,7 @@ class RepairDialog(QDialog):
         self.parts.setPlaceholderText(self.tr("Parts used, e.g. seal kit x 1, hose x 2"))
         self.notes = QLineEdit(self)
         self.notes.setPlaceholderText(self.tr("Notes"))
-        self.message = QLabel("", self)
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = MessageLabel(self)
         for w in (self.action, self.parts, self.notes, self.message):
             lay.addWidget(w)
         row = QHBoxLayout()
@@ -119,9 +116,7 @@ class RepairDialog(QDialog):
         return out
 
     def say(self, text: str) -> None:
-        self.message.setText(text)
-        set_props(self.message, severity="alarm")
-        self.message.setVisible(bool(text))
+        self.message.say(text, "alarm")
 
 
 class DowntimeView(QWidget):
@@ -157,10 +152,7 @@ class DowntimeView(QWidget):
             top.addWidget(b)
         self.stops_tab.setChecked(True)
         lay.addLayout(top)
-        self.message = QLabel("", self)
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = MessageLabel(self)
         lay.addWidget(self.message)
         self.stack = QStackedWidget(self)
         lay.addWidget(self.stack, 1)
@@ -344,9 +336,7 @@ class DowntimeView(QWidget):
         return True
 
     def _say(self, text: str, severity: str = "warning") -> None:
-        self.message.setText(text)
-        set_props(self.message, severity=severity)
-        self.message.setVisible(bool(text))
+        self.message.say(text, severity)
 
     def _update_buttons(self) -> None:
         s = self._selected()

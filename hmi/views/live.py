@@ -120,9 +120,13 @@ class LiveView(QWidget):
         self._tick.timeout.connect(self._render)
         self._tick.start(1000)
         self._render()
-        if load_history is not None:  # the last hour, so the trend has a past at once
+        self.load_recent_history()
+
+    def load_recent_history(self, seconds: float = 3600.0) -> None:
+        """Fill the trend with the last ``seconds`` from the process-value history."""
+        if self._load_history is not None:
             now = self._clock().timestamp()
-            self._history_requested(now - 3600, now)
+            self._history_requested(now - seconds, now)
 
     def attach_kpis(self, kpis: Any) -> None:
         """The shift KPI service (it exists once the store is open)."""
