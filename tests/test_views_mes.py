@@ -409,3 +409,32 @@ def test_trend_marks_a_value_stale_when_the_link_drops(qtbot, cfg):
                                   now, ConnectionState.CONNECTED))
     monitor.flush()
     qtbot.waitUntil(lambda: not view.trend.is_stale("temperature"), timeout=3_000)
+
+
+def test_every_screen_fits_the_1280x800_panel_even_with_a_message_banner(qtbot, plant):
+    from types import SimpleNamespace
+
+    from hmi.services.session import StationSession
+    from hmi.views.main_window import MainWindow
+
+    monitor = ProductionMonitor(plant.cfg)
+    win = MainWindow(plant.cfg, StationSession(plant.worker), monitor)
+    qtbot.addWidget(win)
+    win.attach_services(SimpleNamespace(
+        downtime=plant.downtime, alarms=plant.alarms, andon=plant.andon, kpis=plant.kpis,
+        load_history=None, load_stops=None))
+    win.show_error("The machine connection was lost. The station is reconnecting; values shown "
+                   "are the last ones received.", "warning")
+    win.login_view.show_message("Wrong PIN. 3 attempts left before the badge is locked for 5 "
+                                "minutes.", "alarm")
+    win.show()
+    plant.login("1001", "1234")
+    win._session.actor = plant.session.actor
+    win._session.sig_user_logged_in.emit(plant.session.actor)  # the navigation shows
+    assert win.nav.isVisible()
+    for key in ("live", "downtime", "alarms", "andon", "kpi", "handover"):
+        win.show_screen(key)
+        qtbot.wait(10)
+        size = win.minimumSizeHint().expandedTo(win.minimumSize())
+        assert size.width() <= 1280 and size.height() <= 800, (key, size)
+        assert (win.width(), win.height()) == (1280, 800), key

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from hmi.widgets.bignumber import BigNumber
 from hmi.widgets.charts import LossWaterfall
 from hmi.widgets.hourly import HourlyBars
+from hmi.widgets.tiles import ShrinkLabel
 
 
 def pct(value: float | None) -> str | None:
@@ -68,9 +69,16 @@ class DashboardView(QWidget):
         lay.setContentsMargins(10, 8, 10, 8)
         lay.setSpacing(8)
         top = QHBoxLayout()
-        self.title = QLabel(self.tr("Shift KPIs"), self)
+        heading = QVBoxLayout()
+        heading.setSpacing(0)
+        self.title = ShrinkLabel(self.tr("Shift KPIs"), self)
         self.title.setObjectName("screenTitle")
-        top.addWidget(self.title, 1)
+        heading.addWidget(self.title)
+        # The window under the title: it may be long, the range buttons must stay whole.
+        self.window_label = ShrinkLabel("", self)
+        self.window_label.setObjectName("hint")
+        heading.addWidget(self.window_label)
+        top.addLayout(heading, 1)
         self._kpis = kpis
         self._range = "shift"
         self._ranges = QButtonGroup(self)
@@ -86,9 +94,6 @@ class DashboardView(QWidget):
             self.range_buttons[key] = b
             top.addWidget(b)
         self.range_buttons["shift"].setChecked(True)
-        self.window_label = QLabel("", self)
-        self.window_label.setObjectName("hint")
-        top.addWidget(self.window_label)
         lay.addLayout(top)
         self.warning = QLabel("", self)
         self.warning.setObjectName("message")

@@ -87,7 +87,7 @@ class LiveView(QWidget):
         charts.setSpacing(8)
         self.trend = LiveTrend(window_s=600, max_fps=cfg.ui.max_fps, parent=self,
                                tz=cfg.station.timezone)
-        self.trend.setMinimumHeight(200)
+        self.trend.setMinimumHeight(150)
         for tag in cfg.process_tags()[:4]:
             self.trend.add_curve(tag.name, tag.label or tag.name, tag.unit,
                                  tag.low_limit, tag.high_limit)
@@ -99,13 +99,13 @@ class LiveView(QWidget):
         cycle_title.setObjectName("sectionTitle")
         side.addWidget(cycle_title)
         self.cycle_chart = CycleTimeChart(self, tz=cfg.station.timezone)
-        self.cycle_chart.setMinimumSize(200, 150)
+        self.cycle_chart.setMinimumSize(200, 110)
         side.addWidget(self.cycle_chart, 1)
         charts.addLayout(side, 2)
         lay.addLayout(charts, 1)
         # The shift's state band, full width (its legend needs the room).
         self.timeline = StateTimeline(self, tz=cfg.station.timezone)
-        self.timeline.setFixedHeight(118)
+        self.timeline.setFixedHeight(104)
         lay.addWidget(self.timeline)
 
         monitor.sig_snapshot_changed.connect(self.show_snapshot)

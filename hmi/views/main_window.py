@@ -58,7 +58,8 @@ class MainWindow(QMainWindow):
         self.nav = QFrame(central)
         self.nav.setObjectName("nav")
         nav_lay = QVBoxLayout(self.nav)
-        nav_lay.setContentsMargins(4, 8, 4, 8)
+        nav_lay.setContentsMargins(4, 4, 4, 4)
+        nav_lay.setSpacing(0)  # seven 80-px targets and a two-line banner fit in 800 px
         self._nav_group = QButtonGroup(self)
         self.stack = QStackedWidget(central)
         self.scans = scans or ScanHub(self)
