@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class StopKind(enum.StrEnum):
@@ -52,9 +53,12 @@ class StateSpan:
     fault_code: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CountRecord:
-    """Parts counted at ``ts`` (increments, never raw counter values)."""
+class CountRecord(NamedTuple):
+    """Parts counted at ``ts`` (increments, never raw counter values).
+
+    A NamedTuple, not a dataclass: a day holds ~100,000 of them and a report loads
+    them all (0.4 µs to build one against 2.5 µs for a frozen dataclass).
+    """
 
     ts: dt.datetime
     good: int = 0
