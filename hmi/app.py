@@ -259,6 +259,11 @@ class Station:
         self.monitor.restore_baseline(good, scrap)
         try:
             self._start_services()
+            # The machine's state before the store was open (e.g. already stopped at start)
+            # is a fact the stop detector needs too; it queues them until it is ready. The
+            # shift KPIs load them from the store (recorded above, before their load).
+            for kind, fields in pending:
+                self.downtime.on_fact(kind, fields)
         except Exception as exc:  # noqa: BLE001 - live values and logins keep working
             self.report_error(QCoreApplication.translate(
                 "app", "Downtime, alarms and KPIs could not be started: %1. Live values are "
