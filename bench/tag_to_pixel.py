@@ -82,8 +82,6 @@ class Server:
 
 
 async def run(args: argparse.Namespace, srv: Server) -> int:
-    from PySide6.QtWidgets import QLabel
-
     from hmi.devices.base import open_driver
     from hmi.services.production import ProductionMonitor
     from hmi.views.live import LiveView
@@ -96,7 +94,9 @@ async def run(args: argparse.Namespace, srv: Server) -> int:
 
     painted: list[tuple[float, str]] = []
 
-    class TimedLabel(QLabel):
+    from hmi.widgets.tiles import FitLabel
+
+    class TimedLabel(FitLabel):  # the tile's own label class, timed
         def paintEvent(self, ev) -> None:  # noqa: N802 - Qt override
             super().paintEvent(ev)
             painted.append((time.time(), self.text()))
