@@ -323,14 +323,7 @@ class Station:
 
     def load_stops(self, window: Any, on_done: Callable[[list], None]) -> None:
         """Stops overlapping ``window`` from the store (Pareto over days), delivered here."""
-        from hmi.services.stops import load_timeline
-
-        def load() -> list:
-            with self.session_factory() as s:
-                return load_timeline(s, self.cfg.station.id, window,
-                                     now=dt.datetime.now(dt.UTC)).stops
-
-        self.worker.submit(load, on_done=on_done,
+        self.worker.submit(lambda: self._load_timeline(window).stops, on_done=on_done,
                            on_error=lambda exc: self.report_error(QCoreApplication.translate(
                                "app", "Stored stops could not be loaded: %1").replace(
                                    "%1", str(exc)), exc))

@@ -511,6 +511,13 @@ class StationConfig(_Strict):
     def tag(self, name: str) -> TagConfig | None:
         return next((t for t in self.machine.tags if t.name == name), None)
 
+    @property
+    def default_ideal_cycle_s(self) -> float | None:
+        """Ideal seconds per part when no running order says: ``[production]``, else the
+        simulator's cycle for ``sim://``, else unknown (None)."""
+        return self.production.ideal_cycle_time_s or (
+            self.machine.cycle_time_s if self.machine.scheme == "sim" else 0.0) or None
+
     def device_tags(self) -> list:
         """The tag map as the drivers' :class:`hmi.devices.base.Tag` objects."""
         return self.machine.device_tags()

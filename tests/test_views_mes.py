@@ -438,3 +438,32 @@ def test_every_screen_fits_the_1280x800_panel_even_with_a_message_banner(qtbot, 
         size = win.minimumSizeHint().expandedTo(win.minimumSize())
         assert size.width() <= 1280 and size.height() <= 800, (key, size)
         assert (win.width(), win.height()) == (1280, 800), key
+
+
+def test_maintenance_logs_a_repair_and_a_bad_quantity_is_refused_with_nothing_saved(qtbot, plant):
+    a_jam(plant, "stopped", None)
+    plant.login("3001", "4567")  # David, maintenance
+    view = DowntimeView(plant.downtime, plant.session, "Europe/Berlin", clock=plant.clock)
+    qtbot.addWidget(view)
+    view.resize(1120, 700)
+    view.show()
+    [stop] = [s for s in plant.downtime.stops() if s.kind == "unplanned"]
+    view.select_stop(stop.stop_id)
+    assert view.ack_button.isEnabled() and not view.repair_button.isEnabled()
+    tap(qtbot, view.ack_button)
+    plant.settle()
+    qtbot.waitUntil(lambda: view.repair_button.isEnabled(), timeout=5_000)
+    tap(qtbot, view.repair_button)
+    dlg = view.repair_dialog
+    dlg.action.setText("Replaced the seal on the press cylinder")
+    dlg.parts.setText("seal kit x 1, hose x two")
+    tap(qtbot, dlg.save)
+    assert dlg.isVisible() and "not a quantity" in dlg.message.text()
+    plant.settle()
+    assert plant.downtime.record(stop.stop_id).repaired_at is None
+    dlg.parts.setText("seal kit x 1, hose x 2")
+    tap(qtbot, dlg.save)
+    plant.settle()
+    assert not dlg.isVisible()
+    assert plant.downtime.record(stop.stop_id).repaired_at is not None
+    qtbot.waitUntil(lambda: view.close_button.isEnabled(), timeout=5_000)

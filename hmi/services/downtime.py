@@ -196,8 +196,7 @@ class DowntimeService(QObject):
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._station = cfg.station.id
         self._tz = zoneinfo.ZoneInfo(cfg.station.timezone)
-        self._ideal_default: float | None = cfg.production.ideal_cycle_time_s or (
-            cfg.machine.cycle_time_s if cfg.machine.scheme == "sim" else 0.0) or None
+        self._ideal_default = cfg.default_ideal_cycle_s
         self._ideal = self._ideal_default
         micro, no_count = self._thresholds()
         self._detector = StopDetector(micro, cfg.downtime.detect, no_count)

@@ -130,8 +130,7 @@ class ShiftKpiService(QObject):
         self._cycles: collections.deque[tuple[float, float]] = collections.deque(maxlen=600)
         self._last_cycle_ts: dt.datetime | None = None
         self._order: RunningOrder | None = None
-        self._ideal_default = cfg.production.ideal_cycle_time_s or (
-            cfg.machine.cycle_time_s if cfg.machine.scheme == "sim" else 0.0) or None
+        self._ideal_default = cfg.default_ideal_cycle_s
         self._loader: Callable[[Interval], Any] | None = None
         self._submit: Callable[..., Any] | None = None
         self._range_loader: Callable[[Interval], Any] | None = None
@@ -174,13 +173,8 @@ class ShiftKpiService(QObject):
             result = kpi.oee_for_range(window, stops=tl.stops, counts=tl.counts,
                                        ideal_cycle_s=ideal, spec=self._calendar, now=now,
                                        startup_window_s=self._cfg.downtime.startup_window_s)
-            counts = tl.counts
-            saved = self._counts
-            self._counts = list(counts)  # _hourly reads the instance's counts
-            try:
-                hourly = self._hourly(window, now) if window.seconds <= 36 * 3600 else []
-            finally:
-                self._counts = saved
+            hourly = (self._hourly(window, now, tl.counts)
+                      if window.seconds <= 36 * 3600 else [])
             on_done(ShiftKpis(
                 window=window, shift_name=label, scheduled=True, now=now, oee=result,
                 ideal_cycle_s=ideal, good=result.good, scrap=result.scrap, states=tl.states,
@@ -327,18 +321,18 @@ class ShiftKpiService(QObject):
             oee=result, ideal_cycle_s=ideal, good=good, scrap=scrap,
             states=self.state_spans(now), cycles=list(self._cycles),
             stops=[s for s in stops if (s.end or now) > win.start],
-            hourly=self._hourly(win, now), order=self._order, order_good=order_good,
+            hourly=self._hourly(win, now, self._counts), order=self._order, order_good=order_good,
             breaks=list(self._breaks))
         self.last = snap
         self.sig_kpis_changed.emit(snap)
         return snap
 
-    def _hourly(self, win: Interval, now: dt.datetime) -> list[tuple[dt.datetime, int, int]]:
-        """Good and scrap per local clock hour of the shift so far."""
+    def _hourly(self, win: Interval, now: dt.datetime, counts: list[CountRecord]
+                ) -> list[tuple[dt.datetime, int, int]]:
+        """Good and scrap per local clock hour of ``win`` so far (``counts`` in time order)."""
         out: list[tuple[dt.datetime, int, int]] = []
         local = win.start.astimezone(self._tz).replace(minute=0, second=0, microsecond=0)
         hour = local.astimezone(dt.UTC)
-        counts = self._counts
         keys = [c.ts for c in counts]
         end = min(win.end, now)
         while hour < end:
