@@ -45,12 +45,15 @@ Design
   (:func:`publishing_plan`, not below :data:`MIN_PUBLISHING_MS`) and every
   monitored item has a queue of at least 3 (DiscardOldest), so a publish that
   comes late still carries every value written meanwhile, oldest first — the
-  last value delivered for a tag is always its latest. Notifications are taken
-  with asyncua's iterator API (``create_subscription(handler=None)``): one
-  *pump* task per subscription delivers them in order, instead of asyncua's
-  callback mode that makes one asyncio task per notification. The pump's queue
-  is bounded; if it ever overflowed the driver treats it as a lost link
-  (reconnect, fresh values) rather than silently missing a value.
+  last value delivered for a tag is always its latest. PublishResponses are
+  decoded by :mod:`hmi.devices.opcua_publish` (scalar data changes straight into
+  tuples; any other shape by asyncua's generic decoder) and the driver's own
+  publish callback delivers the data changes in order, synchronously, inside
+  asyncua's publish loop — no event object, queue or task per value, and the
+  next PublishRequest goes out only after the values are delivered (natural
+  back-pressure). Status changes (and events) still go through asyncua's
+  iterator API to one *pump* task per subscription; its bounded queue
+  overflowing is treated as a lost link.
 * A ring buffer (``recent_events()``) keeps the last 200 link events for
   diagnosis.
 * :func:`browse_variables` walks a server's address space for ``hmi tags browse``.
@@ -63,9 +66,11 @@ import contextlib
 import logging
 import math
 import struct
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +82,7 @@ from asyncua.common.subscription import (
     Subscription,
 )
 from asyncua.crypto import security_policies, uacrypto
-from asyncua.ua.uaerrors import UaError, UaStatusCodeError
+from asyncua.ua.uaerrors import UaError, UaStatusCodeError, UaStructParsingError
 
 from hmi.devices.base import (
     ConfigError,
@@ -96,6 +101,7 @@ from hmi.devices.base import (
 )
 from hmi.devices.link import SupervisedDriver
 from hmi.devices.link import now_utc as _now
+from hmi.devices.opcua_publish import FastDataChange, decode_publish_response
 from hmi.devices.pki import OpcUaSecurity, Pki, PkiError, UntrustedServerError, thumbprint
 
 __all__ = [
@@ -166,10 +172,10 @@ TRUST_POLL_S = 0.5
 MIN_PUBLISHING_MS = 20.0
 #: Smallest monitored-item queue the driver asks for.
 MIN_QUEUE_SIZE = 3
-#: Notifications the pump of one subscription may have waiting, per monitored item and
-#: queue slot (at least :data:`MIN_PUMP_QUEUE`); more means the loop is starved.
-PUMP_QUEUE_FACTOR = 10
-MIN_PUMP_QUEUE = 10_000
+#: Status-change/event notifications the pump of one subscription may have waiting;
+#: more means the loop is starved (data changes do not queue: they are delivered in
+#: the publish callback).
+PUMP_QUEUE = 1_000
 _STATUS_NOT_GOOD = 0xC0000000  # the StatusCode severity bits; 0 means Good
 
 
@@ -256,6 +262,35 @@ def publishing_plan(sampling_ms: float) -> tuple[float, int]:
 
 def _queue_size(publishing_ms: float, sampling_ms: float) -> int:
     return max(MIN_QUEUE_SIZE, math.ceil(2 * publishing_ms / sampling_ms) + 1)
+
+
+def _quality_bits(status: int) -> Quality:
+    """Quality of a StatusCode given as its 32-bit value (severity in the top two bits)."""
+    severity = status & _STATUS_NOT_GOOD
+    if severity == 0:
+        return Quality.GOOD
+    return Quality.UNCERTAIN if severity == 0x40000000 else Quality.BAD
+
+
+def _use_fast_publish(client: Client) -> None:
+    """Have *client*'s publish loop decode with :func:`decode_publish_response`.
+
+    The same request as asyncua's ``UaSession.publish`` (asyncua 2.1), only the
+    response decoding differs; errors surface exactly as asyncua's do.
+    """
+    session = client.uaclient.session
+
+    async def publish(acks: list[ua.SubscriptionAcknowledgement]) -> ua.PublishResponse:
+        request = ua.PublishRequest()
+        request.Parameters.SubscriptionAcknowledgements = acks if acks else []
+        data = await session._send_request(request, timeout=0)
+        try:
+            return decode_publish_response(data)
+        except Exception as ex:
+            logger.exception("Error parsing notification from server")
+            raise UaStructParsingError from ex
+
+    session.publish = publish  # type: ignore[method-assign]
 
 
 def parse_address(address: str) -> ua.NodeId:
@@ -638,6 +673,8 @@ class OpcUaDriver(SupervisedDriver["_Binding"]):
         self._client: Client | None = None
         self._subscriptions: list[Subscription] = []
         self._pumps: list[asyncio.Task[None]] = []
+        #: Data-change values delivered per decoding path (diagnostics, tests).
+        self.decoded = {"fast": 0, "generic": 0}
         self._connected = asyncio.Event()
         # After an error only an administrator can fix: (error, trust store before the attempt).
         self._hold: tuple[DeviceError, object] | None = None
@@ -729,30 +766,96 @@ class OpcUaDriver(SupervisedDriver["_Binding"]):
         value = tag.to_eng(raw) if tag.scaled else raw
         return TagValue(tag.name, value, quality, source, received, connection)
 
-    # -- notifications (one pump task per subscription, on the loop)
+    # -- notifications
+
+    def _on_publish(
+        self, sub: Subscription, generation: int, result: ua.PublishResult
+    ) -> Awaitable[None] | None:
+        """asyncua's publish loop hands every PublishResult of *sub* here.
+
+        Data changes (fast-decoded :class:`FastDataChange` or asyncua's own
+        ``DataChangeNotification``) are delivered at once, in order; anything
+        else goes on to asyncua's handling (the subscription's iterator queue,
+        drained by :meth:`_pump`). Returning asyncua's coroutine lets the publish
+        loop await it, as it would have.
+        """
+        message = result.NotificationMessage
+        data = message.NotificationData
+        if not data:
+            return sub.publish_callback(result)  # keep-alive: asyncua's bookkeeping
+        if generation != self._generation or self._lost.is_set() or self._closing:
+            return None  # a connection we already gave up on: nothing may come from it
+        rest = []
+        try:
+            received = _now()
+            for notification in data:
+                if type(notification) is FastDataChange:
+                    self._deliver_fast(notification, received)
+                elif isinstance(notification, ua.DataChangeNotification):
+                    self._deliver_generic(notification, received)
+                else:
+                    rest.append(notification)
+        except Exception as exc:  # a bug here must not silently stop the values
+            logger.exception("OPC UA publish callback failed for %s", self.url)
+            self._trigger_loss(generation, f"notification delivery failed: {exc!r}")
+            return None
+        sub.last_publish_at = time.monotonic()
+        sub.last_sequence_number = int(message.SequenceNumber)
+        if rest:
+            message.NotificationData = rest  # still non-empty: asyncua acknowledges it
+            return sub.publish_callback(result)
+        return None
+
+    def _deliver_fast(self, notification: FastDataChange, received: datetime) -> None:
+        # Runs for every value (≈10k/s): plain tuples, no function call in the common
+        # case (Good, unscaled) besides TagValue itself and the delivery.
+        by_handle = self._by_handle
+        deliver = self._deliver
+        connected = ConnectionState.CONNECTED
+        good = Quality.GOOD
+        self.decoded["fast"] += len(notification.items)
+        for handle, raw, status, source, server in notification.items:
+            binding = by_handle.get(handle)
+            if binding is None:
+                continue
+            tag = binding.tag
+            deliver(
+                TagValue(
+                    tag.name,
+                    tag.to_eng(raw) if tag.scaled else raw,
+                    good if not status & _STATUS_NOT_GOOD else _quality_bits(status),
+                    source or server or received,
+                    received,
+                    connected,
+                )
+            )
+
+    def _deliver_generic(self, notification: ua.DataChangeNotification, received: datetime) -> None:
+        by_handle = self._by_handle
+        connected = ConnectionState.CONNECTED
+        self.decoded["generic"] += len(notification.MonitoredItems)
+        for item in notification.MonitoredItems:
+            binding = by_handle.get(item.ClientHandle)
+            if binding is not None:
+                self._deliver(self._to_tag_value(binding.tag, item.Value, received, connected))
 
     async def _pump(self, sub: Subscription, generation: int) -> None:
-        """Deliver one subscription's notifications in order, without a task per value.
-
-        asyncua's publish loop puts every notification of a PublishResponse into the
-        subscription's queue at once; this loop then drains them back to back (an
-        ``async for`` over a non-empty queue does not yield to the event loop).
-        """
+        """Deliver one subscription's status changes (asyncua's iterator queue) in order."""
         by_handle = self._by_handle
         connected = ConnectionState.CONNECTED
         try:
             async for event in sub:
                 if generation != self._generation or self._lost.is_set() or self._closing:
                     return  # a connection we already gave up on: nothing may come from it
-                if type(event) is DataChangeEvent:
+                if type(event) is StatusChangeEvent:
+                    self._on_status_change(generation, event.notification)
+                elif type(event) is DataChangeEvent:  # only if asyncua replays (republish)
                     item = event.data.monitored_item
                     binding = by_handle.get(item.ClientHandle)
                     if binding is not None:
                         self._deliver(
                             self._to_tag_value(binding.tag, item.Value, _now(), connected)
                         )
-                elif type(event) is StatusChangeEvent:
-                    self._on_status_change(generation, event.notification)
         except Exception as exc:  # a bug here must not silently stop the values
             logger.exception("OPC UA notification pump failed for %s", self.url)
             self._trigger_loss(generation, f"notification pump failed: {exc!r}")
@@ -804,6 +907,7 @@ class OpcUaDriver(SupervisedDriver["_Binding"]):
                 self._settled.set()
             raise
         self._client = client
+        _use_fast_publish(client)
         await self._resolve_and_verify(client)
         await self._subscribe(client, generation)
 
@@ -860,12 +964,14 @@ class OpcUaDriver(SupervisedDriver["_Binding"]):
         failures: list[str] = []
         for sampling_ms, members in sorted(groups.items()):
             publishing_ms, queue_size = publishing_plan(sampling_ms)
-            # Iterator mode (no handler): the pump below takes the notifications.
+            # Iterator mode (no handler): the pump below takes status changes.
             sub = await client.create_subscription(
-                publishing_ms,
-                None,
-                queue_maxsize=max(MIN_PUMP_QUEUE, PUMP_QUEUE_FACTOR * len(members) * queue_size),
-                overflow=OverflowPolicy.DISCONNECT,
+                publishing_ms, None, queue_maxsize=PUMP_QUEUE, overflow=OverflowPolicy.DISCONNECT
+            )
+            # Our publish callback instead of asyncua's (see _on_publish); set before
+            # any monitored item exists, so no data change can take the other way.
+            client.uaclient.session._subscription_callbacks[sub.subscription_id] = partial(
+                self._on_publish, sub, generation
             )
             sub.set_overflow_disconnect_handler(
                 lambda: self._trigger_loss(generation, "notification queue overflowed")
