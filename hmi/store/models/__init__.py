@@ -43,12 +43,16 @@ from hmi.store.models.orders import (
 )
 from hmi.store.models.process import (
     Recipe,
+    RecipeDeviationEvent,
     RecipeDownloadEvent,
     RecipeParameter,
+    RecipeValidationEvent,
+    StepCompletionEvent,
     WorkInstruction,
     WorkInstructionStep,
 )
 from hmi.store.models.quality import InspectionCharacteristic, InspectionPlan, InspectionResult
+from hmi.store.models.tooling import Tool, ToolEvent, ToolList, ToolListItem
 from hmi.store.models.sync import MasterChangeEvent, MasterDataImportEvent, SyncState
 
 __all__ = [
@@ -83,13 +87,20 @@ __all__ = [
     "ProductionCountEvent",
     "ReasonCategory",
     "Recipe",
+    "RecipeDeviationEvent",
     "RecipeDownloadEvent",
     "RecipeParameter",
+    "RecipeValidationEvent",
     "ShiftBreak",
     "ShiftCalendar",
     "ShiftDefinition",
     "StationSequence",
+    "StepCompletionEvent",
     "SyncState",
+    "Tool",
+    "ToolEvent",
+    "ToolList",
+    "ToolListItem",
     "Tracking",
     "WorkInstruction",
     "WorkInstructionStep",

@@ -54,6 +54,8 @@ class WorkOrderOperation(Base):
     work_instruction_code: Mapped[str | None] = mapped_column(String(64), default=None)
     recipe_code: Mapped[str | None] = mapped_column(String(64), default=None)
     inspection_plan_code: Mapped[str | None] = mapped_column(String(64), default=None)
+    # Tools and fixtures this operation needs (a ToolList code).
+    tool_list_code: Mapped[str | None] = mapped_column(String(64), default=None)
     ideal_cycle_time_s: Mapped[float | None] = mapped_column(Float, default=None)
 
     work_order: Mapped[WorkOrder] = relationship(back_populates="operations")
@@ -67,6 +69,8 @@ class WorkOrderEventKind(enum.StrEnum):
     RESUMED = "resumed"
     COMPLETED = "completed"
     ABORTED = "aborted"
+    # A partial quantity reported by the operator (quantity_good / quantity_scrap).
+    REPORTED = "reported"
 
 
 class WorkOrderEvent(EventMixin, Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -47,6 +48,10 @@ class MasterChangeEvent(EventMixin, Base):
     version: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text, default="")
+    # The version's full content (parent and children) as JSON, so the central side
+    # can create the same version; and the e-signature that approved it, if any.
+    content: Mapped[dict | None] = mapped_column(default=None)
+    signature_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
 
 
 class MasterDataImportEvent(EventMixin, Base):
