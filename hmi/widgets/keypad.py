@@ -14,7 +14,7 @@ class Keypad(QWidget):
 
     sig_enter_pressed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, decimal: bool = False) -> None:
         super().__init__(parent)
         self._target: QLineEdit | None = None
         grid = QGridLayout(self)
@@ -22,7 +22,9 @@ class Keypad(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         self.keys: dict[str, QPushButton] = {}
         layout = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "back", "0", "enter"]
-        labels = {"back": "⌫", "enter": "✓"}
+        if decimal:  # measured values: a decimal point and a minus sign as well
+            layout = ["1", "2", "3", "4", "5", "6", "7", "8", "9", ".", "0", "-", "back", "enter"]
+        labels = {"back": "⌫", "enter": "✓", "-": "−"}
         for i, key in enumerate(layout):
             btn = QPushButton(labels.get(key, key), self)
             btn.setObjectName("keypadKey")
@@ -33,7 +35,10 @@ class Keypad(QWidget):
             elif key == "back":
                 btn.setAccessibleName(self.tr("Delete last digit"))
             btn.clicked.connect(lambda _=False, k=key: self.press(k))
-            grid.addWidget(btn, i // 3, i % 3)
+            if decimal and key == "enter":
+                grid.addWidget(btn, i // 3, i % 3, 1, 2)  # a wide ✓ under "0" and "−"
+            else:
+                grid.addWidget(btn, i // 3, i % 3)
             self.keys[key] = btn
 
     def set_target(self, line_edit: QLineEdit | None) -> None:
@@ -47,5 +52,8 @@ class Keypad(QWidget):
             return
         if key == "back":
             self._target.backspace()
+        elif key == "-":  # toggles the sign wherever the cursor is
+            text = self._target.text()
+            self._target.setText(text[1:] if text.startswith("-") else "-" + text)
         elif len(self._target.text()) < self._target.maxLength():
             self._target.insert(key)

@@ -1,0 +1,360 @@
+"""The station's order queue: what runs, what is next, and the buttons that move it.
+
+Left: the queue in dispatch order (the running or paused order first, then the
+next one highlighted). Right: the selected order — product, quantity, due, made
+so far, time worked — and big Start / Pause / Resume / Report / Complete
+buttons. When something blocks a start (recipe not downloaded and validated,
+tools not verified, …) every blocker is listed with what to do, in amber.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hmi.services.permissions import PermissionDenied
+from hmi.views import presenters
+from hmi.widgets.cardlist import Card, CardList
+from hmi.widgets.keypad import Keypad
+from hmi.widgets.message import MessageLabel
+
+PAUSE_REASONS = ("Break", "Waiting for material", "Quality hold", "Changeover", "Shift end",
+                 "Other")
+
+
+class PauseDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Pause order"))
+        self.reason = ""
+        lay = QVBoxLayout(self)
+        title = QLabel(self.tr("Why is the order paused?"), self)
+        title.setObjectName("dialogTitle")
+        lay.addWidget(title)
+        grid = QGridLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for i, text in enumerate(PAUSE_REASONS):
+            btn = QPushButton(self.tr(text), self)
+            btn.clicked.connect(lambda _=False, t=text: self._choose(t))
+            grid.addWidget(btn, i // 2, i % 2)
+            self.buttons[text] = btn
+        lay.addLayout(grid)
+        cancel = QPushButton(self.tr("Cancel"), self)
+        cancel.clicked.connect(self.reject)
+        lay.addWidget(cancel)
+
+    def _choose(self, text: str) -> None:
+        self.reason = text
+        self.accept()
+
+
+class ReportDialog(QDialog):
+    """Report a partial quantity: good and scrap on a keypad."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Report quantity"))
+        lay = QHBoxLayout(self)
+        left = QVBoxLayout()
+        title = QLabel(self.tr("Report quantity"), self)
+        title.setObjectName("dialogTitle")
+        left.addWidget(title)
+        self.good = QLineEdit(self)
+        self.good.setPlaceholderText(self.tr("Good"))
+        self.good.setMaxLength(7)
+        self.scrap = QLineEdit(self)
+        self.scrap.setPlaceholderText(self.tr("Scrap"))
+        self.scrap.setMaxLength(7)
+        left.addWidget(QLabel(self.tr("Good"), self))
+        left.addWidget(self.good)
+        left.addWidget(QLabel(self.tr("Scrap"), self))
+        left.addWidget(self.scrap)
+        self.message = MessageLabel(self)
+        left.addWidget(self.message)
+        row = QHBoxLayout()
+        ok = QPushButton(self.tr("Report"), self)
+        ok.setProperty("primary", True)
+        ok.clicked.connect(self.accept)
+        cancel = QPushButton(self.tr("Cancel"), self)
+        cancel.clicked.connect(self.reject)
+        row.addWidget(cancel)
+        row.addWidget(ok)
+        left.addLayout(row)
+        lay.addLayout(left)
+        self.keypad = Keypad(self)
+        self.keypad.set_target(self.good)
+        self.keypad.sig_enter_pressed.connect(self.accept)
+        lay.addWidget(self.keypad)
+        self.good.installEventFilter(self)
+        self.scrap.installEventFilter(self)
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.FocusIn and obj in (self.good, self.scrap):
+            self.keypad.set_target(obj)
+        return False
+
+    def values(self) -> tuple[str, str]:
+        return self.good.text(), self.scrap.text()
+
+
+class OrdersView(QWidget):
+    sig_open_instructions = Signal(str)  # order code
+    sig_open_recipe = Signal(str)  # order code
+
+    def __init__(self, orders: Any, session: Any, tz: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ordersScreen")
+        self._orders = orders
+        self._session = session
+        self._tz = zoneinfo.ZoneInfo(tz)
+        self._selected: str | None = None
+        self.pause_dialog_factory: Callable[..., Any] = PauseDialog  # tests replace them
+        self.report_dialog_factory: Callable[..., Any] = ReportDialog
+
+        root = QHBoxLayout(self)
+        root.setContentsMargins(12, 8, 12, 8)
+        left = QVBoxLayout()
+        title = QLabel(self.tr("Orders"), self)
+        title.setObjectName("screenTitle")
+        left.addWidget(title)
+        self.queue = CardList(self.tr("No orders for this station. New orders arrive from "
+                                      "planning."), self)
+        self.queue.setFixedWidth(440)
+        self.queue.sig_selected.connect(self.select)
+        left.addWidget(self.queue, 1)
+        root.addLayout(left)
+
+        right = QVBoxLayout()
+        self.heading = QLabel("", self)
+        self.heading.setObjectName("screenTitle")
+        self.heading.setWordWrap(True)
+        self.facts = QLabel("", self)
+        self.facts.setObjectName("bigReason")
+        self.facts.setWordWrap(True)
+        self.details = QLabel("", self)
+        self.details.setObjectName("hint")
+        self.details.setWordWrap(True)
+        self.blockers = QLabel("", self)
+        self.blockers.setObjectName("blockers")
+        self.blockers.setWordWrap(True)
+        self.message = MessageLabel(self)
+        right.addWidget(self.heading)
+        right.addWidget(self.facts)
+        right.addWidget(self.details)
+        right.addWidget(self.blockers)
+        right.addStretch(1)
+        right.addWidget(self.message)
+        links = QHBoxLayout()
+        self.instructions_button = QPushButton(self.tr("Instructions"), self)
+        self.instructions_button.clicked.connect(
+            lambda: self._selected and self.sig_open_instructions.emit(self._selected))
+        self.recipe_button = QPushButton(self.tr("Recipe"), self)
+        self.recipe_button.clicked.connect(
+            lambda: self._selected and self.sig_open_recipe.emit(self._selected))
+        links.addWidget(self.instructions_button)
+        links.addWidget(self.recipe_button)
+        right.addLayout(links)
+        buttons = QHBoxLayout()
+        self.start_button = QPushButton(self.tr("Start"), self)
+        self.start_button.setProperty("primary", True)
+        self.pause_button = QPushButton(self.tr("Pause"), self)
+        self.resume_button = QPushButton(self.tr("Resume"), self)
+        self.resume_button.setProperty("primary", True)
+        self.report_button = QPushButton(self.tr("Report qty"), self)
+        self.complete_button = QPushButton(self.tr("Complete"), self)
+        for b in (self.start_button, self.pause_button, self.resume_button, self.report_button,
+                  self.complete_button):
+            buttons.addWidget(b)
+        self.start_button.clicked.connect(self.do_start)
+        self.pause_button.clicked.connect(self.do_pause)
+        self.resume_button.clicked.connect(self.do_resume)
+        self.report_button.clicked.connect(self.do_report)
+        self.complete_button.clicked.connect(self.do_complete)
+        right.addLayout(buttons)
+        root.addLayout(right, 1)
+
+        orders.sig_queue_changed.connect(self.refresh)
+        orders.sig_error.connect(lambda text: self.message.say(text, "alarm"))
+        self.refresh()
+
+    # -- data --------------------------------------------------------------------
+    def _rows(self) -> list[Any]:
+        return list(self._orders.queue())
+
+    def _row(self, code: str | None) -> Any:
+        for r in self._rows():
+            if r.code == code:
+                return r
+        return None
+
+    def refresh(self) -> None:
+        rows = self._rows()
+        cards = []
+        for r in rows:
+            severity = {"running": "normal", "paused": "warning"}.get(r.state, "normal")
+            state = {"running": self.tr("RUNNING"), "paused": self.tr("PAUSED"),
+                     "planned": self.tr("NEXT") if r.is_next else self.tr("planned")
+                     }.get(r.state, r.state)
+            due = r.due_at.astimezone(self._tz).strftime("%d.%m. %H:%M") if r.due_at else "—"
+            cards.append(Card(
+                key=r.code, title=f"{r.code} · {r.product_code}",
+                detail=f"{state} · {_qty(r.good)}/{_qty(r.quantity)} {r.unit} · "
+                       + self.tr("due %1").replace("%1", due) + f" · P{r.priority}",
+                severity="planned" if r.is_next and r.state == "planned" else severity,
+                badge=presenters.duration_text(r.worked_s) if r.worked_s else ""))
+        self.queue.set_cards(cards)
+        if self._selected is None or self._row(self._selected) is None:
+            active = next((r for r in rows if r.state in ("running", "paused")), None)
+            nxt = next((r for r in rows if r.is_next), None)
+            pick = active or nxt or (rows[0] if rows else None)
+            self._selected = pick.code if pick is not None else None
+        self.queue.select(self._selected)
+        self._show(self._row(self._selected))
+
+    def select(self, code: str) -> None:
+        self._selected = code
+        self.blockers.setText("")
+        self.blockers.hide()
+        self.message.say("", "normal")
+        self.refresh()
+
+    def _show(self, r: Any) -> None:
+        buttons = (self.start_button, self.pause_button, self.resume_button, self.report_button,
+                   self.complete_button, self.instructions_button, self.recipe_button)
+        if r is None:
+            self.heading.setText(self.tr("No order selected"))
+            self.facts.setText("")
+            self.details.setText("")
+            for b in buttons:
+                b.setEnabled(False)
+            return
+        self.heading.setText(f"{r.code} · {r.product_code} {getattr(r, 'product_name', '')}")
+        state = {"running": self.tr("Running"), "paused": self.tr("Paused"),
+                 "planned": self.tr("Planned")}.get(r.state, r.state)
+        facts = (f"{state} · {_qty(r.good)} / {_qty(r.quantity)} {r.unit} "
+                 + self.tr("good") + f" · {_qty(r.scrap)} " + self.tr("scrap"))
+        if r.worked_s:
+            facts += " · " + self.tr("worked %1").replace("%1",
+                                                          presenters.duration_text(r.worked_s))
+        if r.state == "paused" and r.pause_reason:
+            facts += "\n" + self.tr("Paused: %1").replace("%1", r.pause_reason)
+        self.facts.setText(facts)
+        parts = [self.tr("Operation %1 %2").replace("%1", str(r.operation_sequence or ""))
+                 .replace("%2", r.operation_name or "")]
+        if r.recipe_code:
+            parts.append(self.tr("Recipe %1").replace("%1", r.recipe_code))
+        if r.work_instruction_code:
+            parts.append(self.tr("Instruction %1").replace("%1", r.work_instruction_code))
+        if r.tool_list_code:
+            parts.append(self.tr("Tools %1").replace("%1", r.tool_list_code))
+        if r.due_at:
+            parts.append(self.tr("Due %1").replace(
+                "%1", r.due_at.astimezone(self._tz).strftime("%d.%m.%Y %H:%M")))
+        self.details.setText(" · ".join(parts))
+        self.start_button.setEnabled(r.state == "planned")
+        self.pause_button.setEnabled(r.state == "running")
+        self.resume_button.setEnabled(r.state == "paused")
+        self.report_button.setEnabled(r.state in ("running", "paused"))
+        self.complete_button.setEnabled(r.state in ("running", "paused"))
+        self.instructions_button.setEnabled(bool(r.work_instruction_code))
+        self.recipe_button.setEnabled(bool(r.recipe_code))
+
+    def show_blockers(self, blockers: list[Any]) -> None:
+        if not blockers:
+            self.blockers.hide()
+            return
+        lines = [self.tr("Cannot start yet:")]
+        for b in blockers:
+            lines.append(f"⚠ {b.reason}\n    → {b.what_to_do}")
+        self.blockers.setText("\n".join(lines))
+        self.blockers.show()
+
+    # -- actions -----------------------------------------------------------------
+    def _act(self, fn: Callable[[], Any], ok_text: str) -> bool:
+        try:
+            fn()
+        except PermissionDenied as exc:
+            self.message.say(str(exc), "alarm")
+            return False
+        except Exception as exc:
+            blockers = getattr(exc, "blockers", None)
+            if blockers:
+                self.show_blockers(blockers)
+                self.message.say(self.tr("The order cannot start: see the list above."),
+                                 "warning")
+            else:
+                self.message.say(str(exc), "alarm")
+            return False
+        self.show_blockers([])
+        self.message.say(ok_text, "normal")
+        return True
+
+    def do_start(self) -> None:
+        code = self._selected
+        if code:
+            self._act(lambda: self._orders.start(self._session.actor, code),
+                      self.tr("Order %1 started.").replace("%1", code))
+
+    def do_pause(self) -> None:
+        code = self._selected
+        if not code:
+            return
+        dlg = self.pause_dialog_factory(self)
+        if dlg.exec():
+            self._act(lambda: self._orders.pause(self._session.actor, code, dlg.reason),
+                      self.tr("Order %1 paused.").replace("%1", code))
+
+    def do_resume(self) -> None:
+        code = self._selected
+        if code:
+            self._act(lambda: self._orders.resume(self._session.actor, code),
+                      self.tr("Order %1 resumed.").replace("%1", code))
+
+    def do_report(self) -> None:
+        code = self._selected
+        if not code:
+            return
+        dlg = self.report_dialog_factory(self)
+        if not dlg.exec():
+            return
+        good_text, scrap_text = dlg.values()
+        try:
+            good = int(good_text or 0)
+            scrap = int(scrap_text or 0)
+        except ValueError:
+            self.message.say(self.tr("Quantities are whole numbers. Nothing was reported."),
+                             "alarm")
+            return
+        self._act(lambda: self._orders.report(self._session.actor, code, good, scrap),
+                  self.tr("Reported %1 good, %2 scrap.").replace("%1", str(good))
+                  .replace("%2", str(scrap)))
+
+    def do_complete(self) -> None:
+        code = self._selected
+        if code:
+            self._act(lambda: self._orders.complete(self._session.actor, code),
+                      self.tr("Order %1 completed.").replace("%1", code))
+
+
+def _qty(x: float | None) -> str:
+    if x is None:
+        return "0"
+    return f"{x:g}"
+
+
+
