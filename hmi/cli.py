@@ -134,11 +134,99 @@ def masterdata_main(argv: list[str]) -> int:
     return 0
 
 
+def _orders_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="hmi orders",
+        description="Exchange orders with the ERP: import CSV or ISA-95 B2MML V0600 order "
+                    "schedules, export production results (see docs/orders-erp.md).")
+    sub = p.add_subparsers(dest="action", required=True)
+    imp = sub.add_parser("import", help="validate and import an order file (CSV or B2MML XML), "
+                                        "all or nothing")
+    imp.add_argument("file", type=Path)
+    exp = sub.add_parser("export", help="write production results per order as B2MML or CSV")
+    exp.add_argument("--format", choices=("b2mml", "csv"), default="b2mml")
+    exp.add_argument("--kind", choices=("production", "operations"), default="production",
+                     help="B2MML ProductionPerformance (default) or OperationsPerformance")
+    exp.add_argument("--out", type=Path, metavar="FILE", help="write here (default: stdout)")
+    exp.add_argument("--order", action="append", dest="orders", metavar="CODE",
+                     help="only this order (repeatable; default: every order worked here)")
+    for q in (imp, exp):
+        src = q.add_mutually_exclusive_group()
+        src.add_argument("--demo", action="store_true", help="the demo station's database")
+        src.add_argument("--config", type=Path, metavar="PATH", help="station file (TOML)")
+        q.add_argument("--data-dir", type=Path)
+        q.add_argument("--station", metavar="ST",
+                       help="station id (default: the station file's station id)")
+        q.add_argument("--db", metavar="URL",
+                       help="database URL (default: the station's local database), "
+                            "e.g. the central database")
+    return p
+
+
+def orders_main(argv: list[str]) -> int:
+    args = _orders_parser().parse_args(argv)
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from hmi.config import ConfigError
+    from hmi.services import erp
+    from hmi.store.engine import open_store
+
+    cfg = None
+    if not (args.db and args.station):
+        try:
+            cfg = _load_config(args)
+        except ConfigError as exc:
+            print(f"hmi: the station file is invalid:\n{exc}", file=sys.stderr)
+            return 2
+    station = args.station or cfg.station.id
+    url = args.db or cfg.local_db_url(args.data_dir or data_dir())
+    try:
+        _, sf = open_store(url)
+    except (ArgumentError, OperationalError) as exc:
+        return _fail(f"cannot open the database {url}: {exc}")
+    if args.action == "import":
+        try:
+            report = erp.import_orders(sf, args.file, station_id=station)
+        except erp.OrderImportError as exc:
+            print(f"hmi: nothing was imported:\n{exc}", file=sys.stderr)
+            return 2
+        print(report.summary())
+        return 0
+    with sf() as session:
+        results = erp.order_results(session, station, args.orders)
+    missing = [c for c in args.orders or [] if c not in {r.order_code for r in results}]
+    if missing:
+        return _fail(f"no production results for order(s) {', '.join(missing)} at station "
+                     f"{station}: not started there; nothing was written")
+    try:
+        payload = (erp.export_csv(results).encode("utf-8") if args.format == "csv"
+                   else erp.export_b2mml(results, args.kind, station_id=station))
+    except erp.OrderExportError as exc:
+        return _fail(str(exc))
+    if not results:
+        print(f"hmi: no orders have been worked at station {station}", file=sys.stderr)
+    if args.out is None:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return 0
+    tmp = args.out.with_name(args.out.name + ".tmp")
+    try:
+        tmp.write_bytes(payload)
+        tmp.replace(args.out)
+    except OSError as exc:
+        return _fail(f"cannot write {args.out}: {exc}")
+    print(f"{args.out}: results of {len(results)} order(s) at {station}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["masterdata"]:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
         return masterdata_main(argv[1:])
+    if argv[:1] == ["orders"]:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        return orders_main(argv[1:])
     if argv[:1] in (["tags"], ["certs"]):
         verbose = "-v" in argv or "--verbose" in argv
         logging.basicConfig(level=logging.INFO if verbose else logging.ERROR,
