@@ -93,8 +93,8 @@ def test_demo_file_imports(any_store):
     created = {kind: c.created for kind, c in report.counts.items()}
     assert created == {
         "equipment": 4, "materials": 6, "products": 3, "boms": 3, "downtime_reasons": 13,
-        "shift_calendars": 1, "work_instructions": 1, "recipes": 3, "inspection_plans": 1,
-        "work_orders": 3, "roles": 5, "users": 6,
+        "shift_calendars": 1, "work_instructions": 3, "recipes": 3, "inspection_plans": 1,
+        "tools": 5, "tool_lists": 3, "work_orders": 6, "roles": 5, "users": 6,
     }
     assert report.pins_set == 6 and report.unchanged == 0
 
@@ -154,7 +154,7 @@ def test_reimport_is_a_no_op(any_store):
     report = import_file(sf, DEMO, station_id=STATION)
     assert not report.changed
     assert report.created == 0 and report.pins_set == 0
-    assert report.unchanged == 49
+    assert report.unchanged == 62
     assert row_counts(engine) == before
 
 
@@ -403,7 +403,7 @@ BAD_FILES = {
         code = "RCP-NEW-1"
         name = "New"
         product = "NEW-1"
-        parameters = [{ name = "press_force", tag = "ns=2;s=F", value = 50, min = 10, max = 35 }]
+        parameters = [{ name = "press_force", tag = "press_force_sp", value = 50, min = 10, max = 35 }]
         """,
         ["bad.toml: recipes[0] (code 'RCP-NEW-1').parameters[0]: value 50 is above max 35"],
     ),
@@ -491,3 +491,219 @@ def test_missing_file_is_reported(store, tmp_path):
     engine, sf = store
     with pytest.raises(MasterDataError, match=r"^nothere\.toml: cannot read file: "):
         import_file(sf, tmp_path / "nothere.toml", station_id=STATION)
+
+
+# --------------------------------------------------------------------------- issue 5 sections
+
+
+def test_demo_tools_instructions_recipes_and_orders_are_stored(store):
+    engine, sf = store
+    import_file(sf, DEMO, station_id=STATION)
+    with sf() as s:
+        die = latest(s, m.Tool, "DIE-BRK-100-A")
+        assert (die.tool_type, die.kind, die.life_unit, die.life_limit, die.warn_at,
+                die.parts_per_cycle) == ("DIE-BRK100", "tool", "cycles", 50000, 45000, 1.0)
+        assert latest(s, m.Tool, "FIX-NEST-01").kind == "fixture"
+        tl = latest(s, m.ToolList, "TL-BRK-100")
+        assert (tl.product_code, [(i.position, i.tool_type, i.quantity) for i in tl.items]) == (
+            "BRK-100", [(1, "DIE-BRK100", 1), (2, "NEST-BRK", 1)])
+
+        wi = latest(s, m.WorkInstruction, "WI-PRESS-BUSH")
+        assert (wi.product_code, wi.operation) == ("BRK-100", "Press bushing")
+        steps = {st.title: st for st in wi.steps}
+        assert steps["Guard and two-hand control"].warning.startswith("Keep your hands out")
+        die_step = steps["Mount the die"]
+        assert (die_step.input_kind, die_step.scan_kind, die_step.expected_code,
+                die_step.required_tools) == ("scan", "tool", "DIE-BRK100",
+                                             ["DIE-BRK100", "NEST-BRK"])
+        bush = steps["Load bushings"]
+        assert (bush.scan_kind, bush.expected_code) == ("component", "BUSH-12")
+        temp = steps["Die temperature"]
+        assert (temp.input_kind, temp.reading_tag, temp.input_min, temp.input_max) == (
+            "reading", "temperature", 170, 190)
+        assert steps["Clean the die area"].mandatory is False
+        assert all(st.mandatory for t, st in steps.items() if t != "Clean the die area")
+        assert [t for t, st in steps.items() if st.requires_signoff] == ["First-part approval"]
+        assert (steps["First-part press force"].input_kind,
+                steps["First-part press force"].input_max) == ("number", 32)
+
+        rcp = latest(s, m.Recipe, "RCP-BRK-100")
+        assert (rcp.status, rcp.machine_type) == ("draft", "PRESS-HYD-32KN")
+        params = {p.name: p for p in rcp.parameters}
+        assert (params["press_force"].tag, params["press_force"].actual_tag,
+                params["press_force"].tolerance) == ("press_force_sp", "press_force", 1.5)
+        assert (params["temperature"].tag, params["temperature"].actual_tag,
+                params["temperature"].tolerance) == ("temperature_setpoint", "temperature", 5)
+        assert params["hold_time"].tolerance is None and params["hold_time"].actual_tag is None
+        forces = [p.value for r in s.scalars(select(m.Recipe)) for p in r.parameters
+                  if p.tag == "press_force_sp"]
+        assert len(forces) == 3 and max(forces) <= 32
+        assert {r.status for r in s.scalars(select(m.Recipe))} == {"draft"}
+
+        assert latest(s, m.WorkOrder, "WO-1002").operations[0].tool_list_code == "TL-BRK-200"
+        line_op = latest(s, m.WorkOrder, "WO-1006").operations[0]
+        assert (line_op.station_code, line_op.line_code) == (None, "LINE-1")
+
+        from hmi.store import security
+
+        perms = {r.code: set(r.permissions) for r in s.scalars(select(security.Role))}
+    assert "tool.reset" in perms["maintenance"] and "tool.reset" in perms["admin"]
+    assert "instruction.signoff" in perms["team_lead"] and "instruction.signoff" in perms["admin"]
+    assert "tool.reset" not in perms["operator"] | perms["team_lead"]
+    assert "instruction.signoff" not in perms["operator"] | perms["maintenance"]
+
+
+def test_recipe_versions_are_drafts_compared_with_the_newest_version_of_any_status(
+        store, tmp_path):
+    engine, sf = store
+    import_file(sf, DEMO, station_id=STATION)
+
+    def versions():
+        with sf() as s:
+            return [(r.version, r.status, r.parameters[0].value) for r in s.scalars(
+                select(m.Recipe).where(m.Recipe.code == "RCP-BRK-100").order_by(m.Recipe.version))]
+
+    assert versions() == [(1, "draft", 18.0)]
+    changed = DEMO.read_text(encoding="utf-8").replace(
+        'tag = "press_force_sp", value = 18.0', 'tag = "press_force_sp", value = 19.0')
+    changed_file = write(tmp_path, changed, "demo.toml")
+    report = import_file(sf, changed_file, station_id=STATION)
+    assert (report.counts["recipes"].created, report.counts["recipes"].unchanged) == (1, 2)
+    assert versions() == [(1, "draft", 18.0), (2, "draft", 19.0)]
+    # the same file again: equal to the newest version (a draft) -> nothing new
+    assert not import_file(sf, changed_file, station_id=STATION).changed
+
+    with sf() as s, s.begin():  # a station approved version 2
+        v2 = s.scalars(select(m.Recipe).where(m.Recipe.code == "RCP-BRK-100",
+                                              m.Recipe.version == 2)).one()
+        v2.status = "released"
+    assert not import_file(sf, changed_file, station_id=STATION).changed
+    # the old content again is a change against the newest version: a new draft
+    report = import_file(sf, DEMO, station_id=STATION)
+    assert report.counts["recipes"].created == 1 and report.created == 1
+    assert versions() == [(1, "draft", 18.0), (2, "released", 19.0), (3, "draft", 18.0)]
+
+
+WI_HEAD = """format_version = 1
+[[work_instructions]]
+code = "WI-X"
+name = "Test"
+product = "BRK-100"
+"""
+
+ISSUE5_BAD_FILES = {
+    "scan_without_kind": (
+        WI_HEAD + 'steps = [{ text = "Scan it", input = "scan" }]\n',
+        ["bad.toml: work_instructions[0] (code 'WI-X').steps[0]: a scan step needs scan_kind = "
+         "\"component\""]),
+    "scan_kind_without_scan": (
+        WI_HEAD + 'steps = [{ text = "Do it", confirm = true, scan_kind = "tool" }]\n',
+        ["steps[0]: scan_kind applies to input = \"scan\" only (this step has input = \"none\")"]),
+    "reading_without_tag": (
+        WI_HEAD + 'steps = [{ text = "Read", input = "reading", min = 1, max = 2 }]\n',
+        ["steps[0]: a reading step needs reading_tag: the station tag whose live value is taken"]),
+    "reading_tag_on_a_number_step": (
+        WI_HEAD + 'steps = [{ text = "Read", input = "number", reading_tag = "temperature" }]\n',
+        ["steps[0]: reading_tag applies to input = \"reading\" only"]),
+    "reading_tag_is_an_address": (
+        WI_HEAD + 'steps = [{ text = "Read", input = "reading", reading_tag = "ns=2;s=T" }]\n',
+        ["steps[0].reading_tag: 'ns=2;s=T' is not a logical tag name"]),
+    "limits_on_a_text_step": (
+        WI_HEAD + 'steps = [{ text = "Note", input = "text", max = 3 }]\n',
+        ["steps[0]: min and max apply to input = \"number\" or \"reading\" only"]),
+    "media_page_without_media": (
+        WI_HEAD + 'steps = [{ text = "Look", media_page = 3 }]\n',
+        ["steps[0]: media_page needs media"]),
+    "expected_component_not_a_material": (
+        WI_HEAD + 'steps = [{ text = "Scan", input = "scan", scan_kind = "component", '
+                  'expected_code = "DIE-BRK100" }]\n',
+        ["steps[0].expected_code: unknown material 'DIE-BRK100' (not in this file nor in the "
+         "database); a component scan expects a material"]),
+    "expected_component_not_in_bom": (
+        WI_HEAD + 'steps = [{ text = "Scan", input = "scan", scan_kind = "component", '
+                  'expected_code = "BUSH-16" }]\n',
+        ["steps[0].expected_code: material 'BUSH-16' is not in the BOM of product 'BRK-100' "
+         "(it has: BUSH-12, GREASE-EP2, STEEL-BRK-BLANK)"]),
+    "expected_tool_type_unknown": (
+        WI_HEAD + 'steps = [{ text = "Scan", input = "scan", scan_kind = "tool", '
+                  'expected_code = "DIE-BRK-100-A" }]\n',
+        ["steps[0].expected_code: unknown tool type 'DIE-BRK-100-A': no tool in this file nor "
+         "in the database has this tool_type"]),
+    "required_tool_unknown": (
+        WI_HEAD + 'steps = [{ text = "Press", confirm = true, required_tools = ["DIE-BRK100", '
+                  '"HAMMER"] }]\n',
+        ["steps[0].required_tools[1]: unknown tool type 'HAMMER'"]),
+    "tool_warn_not_below_limit": (
+        'format_version = 1\n[[tools]]\ncode = "T1"\nname = "T"\ntool_type = "X"\n'
+        'life_limit = 100\nwarn_at = 100\n',
+        ["bad.toml: tools[0] (code 'T1'): warn_at (100) must be below life_limit (100)"]),
+    "tool_warn_without_limit": (
+        'format_version = 1\n[[tools]]\ncode = "T1"\nname = "T"\ntool_type = "X"\n'
+        'warn_at = 10\n',
+        ["bad.toml: tools[0] (code 'T1'): warn_at needs life_limit"]),
+    "tool_kind_and_life_unit": (
+        'format_version = 1\n[[tools]]\ncode = "T1"\nname = "T"\ntool_type = "X"\n'
+        'kind = "jig"\nlife_unit = "hours"\nparts_per_cycle = 0\n',
+        ["bad.toml: tools[0] (code 'T1').kind: must be one of 'tool' or 'fixture' (got 'jig')",
+         "bad.toml: tools[0] (code 'T1').life_unit: must be one of 'cycles' or 'shots'",
+         "bad.toml: tools[0] (code 'T1').parts_per_cycle: must be greater than 0"]),
+    "tool_list_unknown_type": (
+        'format_version = 1\n[[tool_lists]]\ncode = "TL-X"\nproduct = "BRK-100"\n'
+        'items = [{ tool_type = "NEST-BRK" }, { tool_type = "DIE-BRK10" }]\n',
+        ["bad.toml: tool_lists[0] (code 'TL-X').items[1].tool_type: unknown tool type "
+         "'DIE-BRK10'"]),
+    "tool_list_type_twice": (
+        'format_version = 1\n[[tool_lists]]\ncode = "TL-Y"\n'
+        'items = [{ tool_type = "NEST-BRK" }, { tool_type = "NEST-BRK", qty = 2 }]\n',
+        ["bad.toml: tool_lists[0] (code 'TL-Y').items: tool type 'NEST-BRK' is listed twice"]),
+    "order_tool_list_unknown_or_for_another_product": (
+        """format_version = 1
+        [[work_orders]]
+        code = "WO-2001"
+        product = "BRK-200"
+        quantity = 10
+        operations = [
+          { sequence = 10, name = "Press", station = "ST-10", tool_list = "TL-BRK-100" },
+          { sequence = 20, name = "Press", station = "ST-10", tool_list = "TL-NOPE" },
+        ]
+        """,
+        ["bad.toml: work_orders[0] (code 'WO-2001').operations[0].tool_list: tool list "
+         "'TL-BRK-100' is for product 'BRK-100', this order makes 'BRK-200'",
+         "bad.toml: work_orders[0] (code 'WO-2001').operations[1].tool_list: unknown tool list "
+         "'TL-NOPE' (not in this file nor in the database)"]),
+    "recipe_tag_is_an_address": (
+        'format_version = 1\n[[recipes]]\ncode = "R1"\nname = "R"\nparameters = [{ name = '
+        '"force", tag = "ns=2;s=Press10.Recipe.Force", value = 10 }]\n',
+        ["bad.toml: recipes[0] (code 'R1').parameters[0].tag: 'ns=2;s=Press10.Recipe.Force' is "
+         "not a logical tag name: use the name the station file gives the signal in "
+         "[[machine.tags]]"]),
+    "recipe_tolerance_not_positive": (
+        'format_version = 1\n[[recipes]]\ncode = "R1"\nname = "R"\nparameters = [\n'
+        '{ name = "force", tag = "press_force_sp", value = 10, tolerance = 0 }]\n',
+        ["bad.toml: recipes[0] (code 'R1').parameters[0].tolerance: must be greater than 0"]),
+    "recipe_bool_with_tolerance": (
+        'format_version = 1\n[[recipes]]\ncode = "R1"\nname = "R"\nparameters = [\n'
+        '{ name = "double", tag = "double_stroke_sp", type = "bool", value = 1, '
+        'tolerance = 1 }]\n',
+        ["bad.toml: recipes[0] (code 'R1').parameters[0]: a bool parameter has no tolerance"]),
+    "recipe_tag_twice": (
+        'format_version = 1\n[[recipes]]\ncode = "R1"\nname = "R"\nparameters = [\n'
+        '{ name = "force", tag = "press_force_sp", value = 10 },\n'
+        '{ name = "hold", tag = "press_force_sp", value = 1 }]\n',
+        ["bad.toml: recipes[0] (code 'R1').parameters: tag 'press_force_sp' is written by two "
+         "parameters"]),
+}
+
+
+@pytest.mark.parametrize("case", list(ISSUE5_BAD_FILES))
+def test_bad_issue5_records_are_refused_with_a_clear_reason(demo_store, tmp_path, case):
+    engine, sf = demo_store
+    before = row_counts(engine)
+    body, expected = ISSUE5_BAD_FILES[case]
+    with pytest.raises(MasterDataError) as caught:
+        import_file(sf, write(tmp_path, body), station_id=STATION)
+    issues = [str(e) for e in caught.value.errors]
+    for part in expected:
+        assert any(part in issue for issue in issues), (part, issues)
+    assert len(issues) == len(expected), issues
+    assert row_counts(engine) == before

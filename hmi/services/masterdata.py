@@ -12,7 +12,10 @@ and nothing from the file is written.
 
 Versioning: a record whose content equals the latest released version of
 its code changes nothing; a changed record becomes version n+1 (released),
-the old version stays as it was. PINs are hashed on import
+the old version stays as it was. Recipes are the exception: a new recipe
+version is imported as a ``draft`` (it is approved with an e-signature at a
+station before it can be used), and a recipe is "unchanged" when it equals the
+newest version of its code whatever that version's status. PINs are hashed on import
 (``hmi.services.auth.hash_pin``) and stored as ``PinCredential`` events.
 """
 
@@ -90,6 +93,8 @@ class MasterDataError(Exception):
 _CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _PERMISSION_RE = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
+#: A station's logical tag name (``[[machine.tags]] name`` in the station file).
+_TAG_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -127,7 +132,18 @@ def _check_pin(value: str) -> str:
     return value
 
 
+def _check_tag_name(value: str) -> str:
+    if not _TAG_NAME_RE.match(value):
+        raise ValueError(
+            f"'{value}' is not a logical tag name: use the name the station file gives the "
+            "signal in [[machine.tags]] (lower-case letters, digits and '_', starting with a "
+            "letter, e.g. \"press_force_sp\"), not its device address"
+        )
+    return value
+
+
 Code = Annotated[str, AfterValidator(_check_code)]
+TagName = Annotated[str, AfterValidator(_check_tag_name)]
 TimeOfDay = Annotated[str, AfterValidator(_check_time)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Unit = Annotated[str, Field(min_length=1, max_length=16)]
@@ -271,18 +287,49 @@ class ShiftCalendarIn(_Record):
 class StepIn(_Record):
     title: Text(200) = ""
     text: Annotated[str, Field(min_length=1)]
+    warning: str = ""
     media: Text(500) | None = None
+    media_page: int | None = Field(default=None, ge=1)
     confirm: bool = False
-    input: Literal["none", "number", "text", "scan"] = "none"
+    mandatory: bool = True
+    requires_signoff: bool = False
+    input: Literal["none", "number", "text", "scan", "reading"] = "none"
     input_label: Text(200) = ""
     unit: OptUnit = ""
     min: float | None = None
     max: float | None = None
+    scan_kind: Literal["component", "tool"] | None = None
+    expected_code: Code | None = None
+    reading_tag: TagName | None = None
+    required_tools: list[Code] = []
 
     @model_validator(mode="after")
-    def _range(self) -> StepIn:
+    def _combinations(self) -> StepIn:
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min ({self.min:g}) is greater than max ({self.max:g})")
+        if (self.min is not None or self.max is not None) and self.input not in ("number",
+                                                                                  "reading"):
+            raise ValueError(f'min and max apply to input = "number" or "reading" only '
+                             f'(this step has input = "{self.input}")')
+        if self.media_page is not None and self.media is None:
+            raise ValueError("media_page needs media (the PDF whose page to show)")
+        if self.input == "scan" and self.scan_kind is None:
+            raise ValueError('a scan step needs scan_kind = "component" (a material of the '
+                             'order\'s BOM) or "tool" (a tool of the operation\'s tool list)')
+        if self.scan_kind is not None and self.input != "scan":
+            raise ValueError(f'scan_kind applies to input = "scan" only (this step has '
+                             f'input = "{self.input}")')
+        if self.expected_code is not None and self.scan_kind is None:
+            raise ValueError('expected_code needs input = "scan" and a scan_kind')
+        if self.input == "reading" and self.reading_tag is None:
+            raise ValueError('a reading step needs reading_tag: the station tag whose live '
+                             'value is taken (e.g. "temperature")')
+        if self.reading_tag is not None and self.input != "reading":
+            raise ValueError(f'reading_tag applies to input = "reading" only (this step has '
+                             f'input = "{self.input}")')
+        dupes = sorted({t for t in self.required_tools if self.required_tools.count(t) > 1})
+        if dupes:
+            raise ValueError(f"required_tools: tool type '{dupes[0]}' is listed twice")
         return self
 
 
@@ -290,17 +337,20 @@ class WorkInstructionIn(_Record):
     code: Code
     name: Name
     product: Code | None = None
+    operation: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     steps: list[StepIn] = Field(min_length=1)
 
 
 class ParameterIn(_Record):
     name: Annotated[str, Field(min_length=1, max_length=100)]
-    tag: Annotated[str, Field(min_length=1, max_length=300)]
+    tag: TagName
     type: Literal["real", "int", "bool"] = "real"
     value: float
     unit: OptUnit = ""
     min: float | None = None
     max: float | None = None
+    tolerance: float | None = Field(default=None, gt=0)
+    actual_tag: TagName | None = None
 
     @model_validator(mode="after")
     def _in_range(self) -> ParameterIn:
@@ -314,6 +364,12 @@ class ParameterIn(_Record):
             raise ValueError(f"value {self.value:g} is not a whole number (type = \"int\")")
         if self.type == "bool" and self.value not in (0, 1):
             raise ValueError("a bool parameter's value is 0 or 1")
+        if self.type == "bool" and self.tolerance is not None:
+            raise ValueError("a bool parameter has no tolerance (it is either right or wrong)")
+        if self.actual_tag is not None and self.actual_tag == self.tag:
+            raise ValueError(f"actual_tag '{self.actual_tag}' is the setpoint tag itself; "
+                             "leave actual_tag out when the setpoint tag is also the actual "
+                             "value")
         return self
 
 
@@ -322,6 +378,7 @@ class RecipeIn(_Record):
     name: Name
     product: Code | None = None
     equipment: Code | None = None
+    machine_type: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     requires_approval: bool = False
     parameters: list[ParameterIn] = Field(min_length=1)
 
@@ -332,6 +389,10 @@ class RecipeIn(_Record):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"parameter '{dupes[0]}' is listed twice")
+        tags = [p.tag for p in value]
+        dupes = sorted({t for t in tags if tags.count(t) > 1})
+        if dupes:
+            raise ValueError(f"tag '{dupes[0]}' is written by two parameters")
         return value
 
 
@@ -380,6 +441,49 @@ class InspectionPlanIn(_Record):
         return value
 
 
+class ToolIn(_Record):
+    code: Code
+    name: Name
+    tool_type: Code
+    kind: Literal["tool", "fixture"] = "tool"
+    life_unit: Literal["cycles", "shots"] = "cycles"
+    life_limit: int | None = Field(default=None, gt=0)
+    warn_at: int | None = Field(default=None, gt=0)
+    parts_per_cycle: float = Field(default=1.0, gt=0)
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _life(self) -> ToolIn:
+        if self.warn_at is not None and self.life_limit is None:
+            raise ValueError("warn_at needs life_limit (a tool without a limit never warns)")
+        if self.warn_at is not None and self.life_limit is not None and (
+                self.warn_at >= self.life_limit):
+            raise ValueError(f"warn_at ({self.warn_at}) must be below life_limit "
+                             f"({self.life_limit})")
+        return self
+
+
+class ToolListItemIn(_Record):
+    tool_type: Code
+    qty: int = Field(default=1, ge=1)
+
+
+class ToolListIn(_Record):
+    code: Code
+    name: Text(200) = ""
+    product: Code | None = None
+    items: list[ToolListItemIn] = Field(min_length=1)
+
+    @field_validator("items")
+    @classmethod
+    def _unique_types(cls, value: list[ToolListItemIn]) -> list[ToolListItemIn]:
+        types = [i.tool_type for i in value]
+        dupes = sorted({t for t in types if types.count(t) > 1})
+        if dupes:
+            raise ValueError(f"tool type '{dupes[0]}' is listed twice; give it once with qty")
+        return value
+
+
 class OperationIn(_Record):
     sequence: int = Field(gt=0)
     name: Name
@@ -388,6 +492,7 @@ class OperationIn(_Record):
     work_instruction: Code | None = None
     recipe: Code | None = None
     inspection_plan: Code | None = None
+    tool_list: Code | None = None
     ideal_cycle_time_s: float | None = Field(default=None, gt=0)
 
 
@@ -453,6 +558,8 @@ class MasterDataFile(_Record):
     work_instructions: list[WorkInstructionIn] = []
     recipes: list[RecipeIn] = []
     inspection_plans: list[InspectionPlanIn] = []
+    tools: list[ToolIn] = []
+    tool_lists: list[ToolListIn] = []
     work_orders: list[WorkOrderIn] = []
     roles: list[RoleIn] = []
     users: list[UserIn] = []
@@ -469,6 +576,8 @@ RECORD_KEY: dict[str, str] = {
     "work_instructions": "code",
     "recipes": "code",
     "inspection_plans": "code",
+    "tools": "code",
+    "tool_lists": "code",
     "work_orders": "code",
     "roles": "code",
     "users": "badge",
@@ -600,13 +709,15 @@ def _issues_from_validation(
 # --------------------------------------------------------------------------- database helpers
 
 
-def _latest(session: Session, model: type, codes: Iterable[str] | None = None) -> dict[str, Any]:
-    """Latest released version of each code of ``model`` (optionally only ``codes``)."""
-    latest = (
-        select(model.code, func.max(model.version).label("v"))
-        .where(model.status == MasterStatus.RELEASED.value)
-        .group_by(model.code)
-    )
+def _latest(session: Session, model: type, codes: Iterable[str] | None = None, *,
+            any_status: bool = False) -> dict[str, Any]:
+    """Latest released version of each code of ``model`` (optionally only ``codes``).
+
+    ``any_status``: the newest version whatever its status (draft, released, retired).
+    """
+    latest = select(model.code, func.max(model.version).label("v")).group_by(model.code)
+    if not any_status:
+        latest = latest.where(model.status == MasterStatus.RELEASED.value)
     if codes is not None:
         latest = latest.where(model.code.in_(list(codes)))
     sub = latest.subquery()
@@ -724,12 +835,16 @@ def _build_calendar(r: ShiftCalendarIn) -> m.ShiftCalendar:
 
 def _build_instruction(r: WorkInstructionIn) -> m.WorkInstruction:
     return m.WorkInstruction(
-        name=r.name, product_code=r.product,
+        name=r.name, product_code=r.product, operation=r.operation,
         steps=[
             m.WorkInstructionStep(
                 position=i + 1, title=s.title, text=s.text, media_ref=s.media,
                 requires_confirmation=s.confirm, input_kind=s.input, input_label=s.input_label,
-                input_unit=s.unit, input_min=s.min, input_max=s.max,
+                input_unit=s.unit, input_min=s.min, input_max=s.max, warning=s.warning,
+                media_page=s.media_page, mandatory=s.mandatory,
+                requires_signoff=s.requires_signoff, scan_kind=s.scan_kind,
+                expected_code=s.expected_code, reading_tag=s.reading_tag,
+                required_tools=list(s.required_tools),
             )
             for i, s in enumerate(r.steps)
         ],
@@ -739,11 +854,12 @@ def _build_instruction(r: WorkInstructionIn) -> m.WorkInstruction:
 def _build_recipe(r: RecipeIn) -> m.Recipe:
     return m.Recipe(
         name=r.name, product_code=r.product, equipment_code=r.equipment,
-        requires_approval=r.requires_approval,
+        requires_approval=r.requires_approval, machine_type=r.machine_type,
         parameters=[
             m.RecipeParameter(
                 position=i + 1, name=p.name, tag=p.tag, data_type=p.type, value=p.value,
-                unit=p.unit, min_value=p.min, max_value=p.max,
+                unit=p.unit, min_value=p.min, max_value=p.max, tolerance=p.tolerance,
+                actual_tag=p.actual_tag,
             )
             for i, p in enumerate(r.parameters)
         ],
@@ -765,6 +881,24 @@ def _build_plan(r: InspectionPlanIn) -> m.InspectionPlan:
     )
 
 
+def _build_tool(r: ToolIn) -> m.Tool:
+    return m.Tool(
+        name=r.name, tool_type=r.tool_type, kind=r.kind, life_unit=r.life_unit,
+        life_limit=r.life_limit, warn_at=r.warn_at, parts_per_cycle=r.parts_per_cycle,
+        description=r.description,
+    )
+
+
+def _build_tool_list(r: ToolListIn) -> m.ToolList:
+    return m.ToolList(
+        name=r.name, product_code=r.product,
+        items=[
+            m.ToolListItem(position=i + 1, tool_type=it.tool_type, quantity=it.qty)
+            for i, it in enumerate(r.items)
+        ],
+    )
+
+
 def _build_order(r: WorkOrderIn) -> m.WorkOrder:
     return m.WorkOrder(
         product_code=r.product, product_version=None, bom_code=r.bom, quantity=r.quantity,
@@ -774,7 +908,8 @@ def _build_order(r: WorkOrderIn) -> m.WorkOrder:
             m.WorkOrderOperation(
                 sequence=o.sequence, name=o.name, station_code=o.station, line_code=o.line,
                 work_instruction_code=o.work_instruction, recipe_code=o.recipe,
-                inspection_plan_code=o.inspection_plan, ideal_cycle_time_s=o.ideal_cycle_time_s,
+                inspection_plan_code=o.inspection_plan, tool_list_code=o.tool_list,
+                ideal_cycle_time_s=o.ideal_cycle_time_s,
             )
             for o in sorted(r.operations, key=lambda o: o.sequence)
         ],
@@ -801,6 +936,9 @@ class _Kind:
     model: Callable[[], type]
     build: Callable[[Any], Any]
     code_of: Callable[[Any], str] = lambda r: r.code
+    #: New versions are drafts (approved at a station) and "unchanged" compares with the
+    #: newest version whatever its status.
+    draft: bool = False
 
 
 KINDS: tuple[_Kind, ...] = (
@@ -811,8 +949,10 @@ KINDS: tuple[_Kind, ...] = (
     _Kind("downtime_reasons", lambda: m.DowntimeReason, _build_reason),
     _Kind("shift_calendars", lambda: m.ShiftCalendar, _build_calendar),
     _Kind("work_instructions", lambda: m.WorkInstruction, _build_instruction),
-    _Kind("recipes", lambda: m.Recipe, _build_recipe),
+    _Kind("recipes", lambda: m.Recipe, _build_recipe, draft=True),
     _Kind("inspection_plans", lambda: m.InspectionPlan, _build_plan),
+    _Kind("tools", lambda: m.Tool, _build_tool),
+    _Kind("tool_lists", lambda: m.ToolList, _build_tool_list),
     _Kind("work_orders", lambda: m.WorkOrder, _build_order),
     _Kind("roles", lambda: _security().Role, _build_role),
     _Kind("users", lambda: _security().UserAccount, _build_user, lambda r: r.badge),
@@ -866,6 +1006,8 @@ class _Checker:
         self.boms()
         self.reasons()
         self.references()
+        self.tooling()
+        self.instructions()
         self.users()
         return self.issues
 
@@ -959,6 +1101,70 @@ class _Checker:
                 self.ref("work_orders", i, f"{p}.recipe", op.recipe, "recipes", "recipe")
                 self.ref("work_orders", i, f"{p}.inspection_plan", op.inspection_plan,
                          "inspection_plans", "inspection plan")
+                self.ref("work_orders", i, f"{p}.tool_list", op.tool_list, "tool_lists",
+                         "tool list")
+
+    def tool_types(self) -> set[str]:
+        """Tool types of the tools in the file or already in the database."""
+        if "_tool_types" not in self._known:
+            in_db = set(self.session.scalars(select(m.Tool.tool_type).distinct()))
+            self._known["_tool_types"] = {t.tool_type for t in self.doc.tools} | in_db
+        return self._known["_tool_types"]
+
+    def tool_type(self, section: str, index: int, fld: str, tool_type: str) -> None:
+        if tool_type not in self.tool_types():
+            self.add(section, index, fld,
+                     f"unknown tool type '{tool_type}': no tool in this file nor in the "
+                     "database has this tool_type")
+
+    def tooling(self) -> None:
+        for i, tl in enumerate(self.doc.tool_lists):
+            self.ref("tool_lists", i, "product", tl.product, "products", "product")
+            for j, item in enumerate(tl.items):
+                self.tool_type("tool_lists", i, f"items[{j}].tool_type", item.tool_type)
+        # A tool list made for one product cannot serve an order of another.
+        wanted = {op.tool_list for wo in self.doc.work_orders for op in wo.operations
+                  if op.tool_list}
+        lists = {tl.code: tl.product for tl in self.doc.tool_lists}
+        for code, row in _latest(self.session, m.ToolList, wanted - set(lists)).items():
+            lists[code] = row.product_code
+        for i, wo in enumerate(self.doc.work_orders):
+            for j, op in enumerate(wo.operations):
+                product = lists.get(op.tool_list) if op.tool_list else None
+                if product is not None and product != wo.product:
+                    self.add("work_orders", i, f"operations[{j}].tool_list",
+                             f"tool list '{op.tool_list}' is for product '{product}', "
+                             f"this order makes '{wo.product}'")
+
+    def bom_materials(self, product: str) -> set[str] | None:
+        """Materials of the product's BOM (BOM code = product code), None if it has none."""
+        for bom in self.doc.boms:
+            if bom.bom_code == product:
+                return {item.material for item in bom.items}
+        row = _latest(self.session, m.Bom, [product]).get(product)
+        return None if row is None else {item.material_code for item in row.items}
+
+    def instructions(self) -> None:
+        materials = self.known(self.kind("materials"))
+        for i, wi in enumerate(self.doc.work_instructions):
+            bom = self.bom_materials(wi.product) if wi.product else None
+            for j, step in enumerate(wi.steps):
+                p = f"steps[{j}]"
+                for k, tool_type in enumerate(step.required_tools):
+                    self.tool_type("work_instructions", i, f"{p}.required_tools[{k}]", tool_type)
+                code = step.expected_code
+                if code is None:
+                    continue
+                if step.scan_kind == "tool":
+                    self.tool_type("work_instructions", i, f"{p}.expected_code", code)
+                elif code not in materials:
+                    self.add("work_instructions", i, f"{p}.expected_code",
+                             f"unknown material '{code}' (not in this file nor in the "
+                             "database); a component scan expects a material")
+                elif bom is not None and code not in bom:
+                    self.add("work_instructions", i, f"{p}.expected_code",
+                             f"material '{code}' is not in the BOM of product '{wi.product}' "
+                             f"(it has: {', '.join(sorted(bom))})")
 
     def users(self) -> None:
         if not self.doc.users:
@@ -1052,7 +1258,7 @@ def import_file(
                     continue
                 model = kind.model()
                 codes = [kind.code_of(r) for r in records]
-                latest = _latest(session, model, codes)
+                latest = _latest(session, model, codes, any_status=kind.draft)
                 versions = _max_versions(session, model, codes)
                 for rec, code in zip(records, codes, strict=True):
                     new = kind.build(rec)
@@ -1062,7 +1268,8 @@ def import_file(
                         continue
                     new.code = code
                     new.version = versions.get(code, 0) + 1
-                    new.status = MasterStatus.RELEASED.value
+                    new.status = (MasterStatus.DRAFT if kind.draft
+                                  else MasterStatus.RELEASED).value
                     new.valid_from = now
                     new.created_at = now
                     new.source = source

@@ -43,6 +43,8 @@ USER_MANAGE = "user.manage"
 AUDIT_VIEW = "audit.view"
 ALARM_ACKNOWLEDGE = "alarm.acknowledge"
 KIOSK_EXIT = "kiosk.exit"
+TOOL_RESET = "tool.reset"
+INSTRUCTION_SIGNOFF = "instruction.signoff"
 
 #: What each permission lets a person do, phrased to follow "may not …" / "to …".
 PERMISSION_TEXT: dict[str, str] = {
@@ -60,6 +62,8 @@ PERMISSION_TEXT: dict[str, str] = {
     AUDIT_VIEW: "view the audit trail",
     ALARM_ACKNOWLEDGE: "acknowledge alarms",
     KIOSK_EXIT: "leave the station application",
+    TOOL_RESET: "reset a tool's life counter after maintenance",
+    INSTRUCTION_SIGNOFF: "sign off a work-instruction step",
 }
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(PERMISSION_TEXT)

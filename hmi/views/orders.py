@@ -116,10 +116,13 @@ class OrdersView(QWidget):
     sig_open_instructions = Signal(str)  # order code
     sig_open_recipe = Signal(str)  # order code
 
-    def __init__(self, orders: Any, session: Any, tz: str, parent: QWidget | None = None) -> None:
+    def __init__(self, orders: Any, session: Any, tz: str, *, tools: Any = None,
+                 scans: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ordersScreen")
         self._orders = orders
+        self._tools = tools
+        self._scans = scans
         self._session = session
         self._tz = zoneinfo.ZoneInfo(tz)
         self._selected: str | None = None
@@ -149,6 +152,9 @@ class OrdersView(QWidget):
         self.details = QLabel("", self)
         self.details.setObjectName("hint")
         self.details.setWordWrap(True)
+        self.tool_state = QLabel("", self)
+        self.tool_state.setObjectName("bigReason")
+        self.tool_state.setWordWrap(True)
         self.blockers = QLabel("", self)
         self.blockers.setObjectName("blockers")
         self.blockers.setWordWrap(True)
@@ -156,6 +162,7 @@ class OrdersView(QWidget):
         right.addWidget(self.heading)
         right.addWidget(self.facts)
         right.addWidget(self.details)
+        right.addWidget(self.tool_state)
         right.addWidget(self.blockers)
         right.addStretch(1)
         right.addWidget(self.message)
@@ -188,9 +195,44 @@ class OrdersView(QWidget):
         right.addLayout(buttons)
         root.addLayout(right, 1)
 
-        orders.sig_queue_changed.connect(self.refresh)
+        orders.sig_queue_changed.connect(lambda _rows: self.refresh())
         orders.sig_error.connect(lambda text: self.message.say(text, "alarm"))
+        if tools is not None:
+            tools.sig_tools_changed.connect(lambda _tools: self.refresh())
+            tools.sig_error.connect(lambda text: self.message.say(text, "alarm"))
+        self.blockers.hide()
         self.refresh()
+
+    # -- tool scans (while shown) ------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._scans is not None:
+            self._scans.add_handler(self.take_scan)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().hideEvent(event)
+        if self._scans is not None:
+            self._scans.remove_handler(self.take_scan)
+
+    def take_scan(self, scan: Any) -> bool:
+        """A tool or fixture label scanned here mounts it for the selected order."""
+        if self._tools is None or not self._selected:
+            return False
+        code = getattr(scan, "text", str(scan)).strip()
+        try:
+            result = self._tools.scan(self._session.actor, code, self._selected)
+        except PermissionDenied as exc:
+            self.message.say(str(exc), "alarm")
+            return True
+        except Exception as exc:  # ToolRefused / ToolError: already recorded when refused
+            self.message.say(str(exc), "alarm")
+            return True
+        if result.warning:
+            self.message.say(result.warning, "warning")
+        else:
+            self.message.say(result.message, "normal")
+        self.refresh()
+        return True
 
     # -- data --------------------------------------------------------------------
     def _rows(self) -> list[Any]:
@@ -210,7 +252,7 @@ class OrdersView(QWidget):
             state = {"running": self.tr("RUNNING"), "paused": self.tr("PAUSED"),
                      "planned": self.tr("NEXT") if r.is_next else self.tr("planned")
                      }.get(r.state, r.state)
-            due = r.due_at.astimezone(self._tz).strftime("%d.%m. %H:%M") if r.due_at else "—"
+            due = r.due.astimezone(self._tz).strftime("%d.%m. %H:%M") if r.due else "—"
             cards.append(Card(
                 key=r.code, title=f"{r.code} · {r.product_code}",
                 detail=f"{state} · {_qty(r.good)}/{_qty(r.quantity)} {r.unit} · "
@@ -258,21 +300,45 @@ class OrdersView(QWidget):
                  .replace("%2", r.operation_name or "")]
         if r.recipe_code:
             parts.append(self.tr("Recipe %1").replace("%1", r.recipe_code))
-        if r.work_instruction_code:
-            parts.append(self.tr("Instruction %1").replace("%1", r.work_instruction_code))
+        if r.instruction_code:
+            parts.append(self.tr("Instruction %1").replace("%1", r.instruction_code))
         if r.tool_list_code:
             parts.append(self.tr("Tools %1").replace("%1", r.tool_list_code))
-        if r.due_at:
+        if r.due:
             parts.append(self.tr("Due %1").replace(
-                "%1", r.due_at.astimezone(self._tz).strftime("%d.%m.%Y %H:%M")))
+                "%1", r.due.astimezone(self._tz).strftime("%d.%m.%Y %H:%M")))
         self.details.setText(" · ".join(parts))
+        self._show_tools(r)
         self.start_button.setEnabled(r.state == "planned")
         self.pause_button.setEnabled(r.state == "running")
         self.resume_button.setEnabled(r.state == "paused")
         self.report_button.setEnabled(r.state in ("running", "paused"))
         self.complete_button.setEnabled(r.state in ("running", "paused"))
-        self.instructions_button.setEnabled(bool(r.work_instruction_code))
+        self.instructions_button.setEnabled(bool(r.instruction_code))
         self.recipe_button.setEnabled(bool(r.recipe_code))
+
+    def _show_tools(self, r: Any) -> None:
+        if self._tools is None or not r.tool_list_code:
+            self.tool_state.hide()
+            return
+        try:
+            required = self._tools.required(r.code, r.operation_sequence)
+        except Exception:  # tools not loaded yet
+            required = []
+        if not required:
+            self.tool_state.hide()
+            return
+        lines = []
+        for item in required:
+            mounted = ", ".join(
+                f"{t.code} ({t.cycles:,}/{t.limit:,})" if t.limit else t.code
+                for t in item.mounted) or self.tr("none mounted")
+            mark = "✓" if item.ready else "✗"
+            lines.append(f"{mark} {item.tool_type}: {mounted}")
+        if not all(i.ready for i in required):
+            lines.append(self.tr("Scan each tool's label here to mount and verify it."))
+        self.tool_state.setText("\n".join(lines))
+        self.tool_state.show()
 
     def show_blockers(self, blockers: list[Any]) -> None:
         if not blockers:
