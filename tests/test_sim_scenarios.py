@@ -127,12 +127,13 @@ when = "6m"
         load_scenario(bad)
     actions = "block, changeover, counter, fault, idle, scrap_rate, setpoint, start, starve, stop"
     assert info.value.errors == [
-        "scenario.colour: unknown key (allowed: name, random, seed, speed)",
+        "scenario.colour: unknown key (allowed: max_press_force, name, random, seed, speed)",
         "scenario.seed: 'seven' is not a whole number",
         "event[1].code: required for action 'fault'",
         "event[1].duration: '5 minutes' is not a duration "
         "(use e.g. 90s, 5m, 1h30m or a number of seconds)",
-        "event[2].tag: 'pressure' cannot be used with action 'setpoint' (expected one of temperature)",
+        "event[2].tag: 'pressure' cannot be used with action 'setpoint' (expected one of "
+        "temperature, press_force, hold_time, stroke, double_stroke)",
         f"event[3].action: unknown action 'fualt' (expected one of {actions})",
         "event[4].value: 4294967296 must be a whole number 0..4294967295 (a UInt32 counter)",
         'event[5].at: required (when the event happens, e.g. "2m")',

@@ -30,7 +30,7 @@ from hmi.widgets.banner import ErrorBanner
 from hmi.widgets.header import HeaderBar
 
 #: Screens that need the station database's services (built by attach_services).
-SERVICE_SCREENS = ("downtime", "alarms", "andon", "kpi", "handover")
+SERVICE_SCREENS = ("orders", "downtime", "alarms", "andon", "kpi", "handover")
 
 
 class MainWindow(QMainWindow):
@@ -70,7 +70,8 @@ class MainWindow(QMainWindow):
         self.nav_buttons: dict[str, QPushButton] = {}
         self.screens: dict[str, QWidget] = {}
         self._services: Any = None
-        for key, text in (("live", self.tr("Live")), ("downtime", self.tr("Downtime")),
+        for key, text in (("live", self.tr("Live")), ("orders", self.tr("Orders")),
+                          ("downtime", self.tr("Downtime")),
                           ("alarms", self.tr("Alarms")), ("andon", self.tr("Andon")),
                           ("kpi", self.tr("KPIs")), ("handover", self.tr("Handover"))):
             self._add_nav(key, text, nav_lay)
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(view)
             self.screens[key] = view
             self.nav_buttons[key].setEnabled(True)
+        self._attach_order_screens(svc)
         self.downtime_view = views["downtime"]
         self.downtime_view.sig_unclassified_changed.connect(self._show_unclassified)
         self._show_unclassified(len([s for s in svc.downtime.unclassified()
@@ -173,6 +175,45 @@ class MainWindow(QMainWindow):
         svc.andon.sig_calls_changed.connect(self._show_andon)
         self.header.set_alarms(svc.alarms.unacknowledged()[0], self._active_alarms())
         self._show_andon(svc.andon.open_calls())
+
+    def _attach_order_screens(self, svc: Any) -> None:
+        """Orders (queue, tools), the instruction runner and the recipe panel (issue 5)."""
+        if getattr(svc, "orders", None) is None:
+            return
+        from hmi.views.instructions import InstructionView
+        from hmi.views.orders import OrdersView
+
+        tz = self._cfg.station.timezone
+        self.orders_view = OrdersView(svc.orders, self._session, tz, tools=svc.tools,
+                                      scans=self.scans, parent=self.stack)
+        self.instructions_view = InstructionView(svc.instructions, self._session,
+                                                 media_root=svc.media_root, scans=self.scans,
+                                                 read_tag=svc.read_tag, parent=self.stack)
+        for key, view in (("orders", self.orders_view), ("instructions", self.instructions_view)):
+            self.stack.addWidget(view)
+            self.screens[key] = view
+        self.nav_buttons["orders"].setEnabled(True)
+        self.orders_view.sig_open_instructions.connect(self.open_instructions)
+        if getattr(svc, "recipes", None) is not None:
+            from hmi.views.recipes import RecipePanel
+
+            self.recipe_view = RecipePanel(svc.recipes, svc.orders, self._session, tz,
+                                           driver=svc.driver, parent=self.stack)
+            self.stack.addWidget(self.recipe_view)
+            self.screens["recipe"] = self.recipe_view
+            self.orders_view.sig_open_recipe.connect(self.open_recipe)
+            self.recipe_view.sig_back.connect(lambda: self.show_screen("orders"))
+
+    def open_instructions(self, order_code: str) -> None:
+        svc = self._services
+        svc.instructions.open(order_code)
+        self.stack.setCurrentWidget(self.instructions_view)
+        self.nav_buttons["orders"].setChecked(True)
+
+    def open_recipe(self, order_code: str) -> None:
+        self.recipe_view.show_order(order_code)
+        self.stack.setCurrentWidget(self.recipe_view)
+        self.nav_buttons["orders"].setChecked(True)
 
     def _active_alarms(self) -> int:
         return sum(1 for a in self._services.alarms.current() if a.active)

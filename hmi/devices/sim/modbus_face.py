@@ -18,8 +18,13 @@ Register map (:data:`REGISTER_MAP`)::
     ir:10   pressure         float32  bar
     ir:12   speed            float32  parts/min
     ir:14   sim_seconds      uint32   whole simulated seconds since start (heartbeat)
+    ir:16   press_force      float32  kN, measured
     hr:0    temperature_setpoint float32 degC, read-write -> MachineModel.set_setpoint
+    hr:2    press_force_sp   float32  kN, read-write, clamped to the machine maximum
+    hr:4    hold_time_sp     float32  s, read-write
+    hr:6    stroke_sp        float32  mm, read-write
     co:0    run              bool     read-write: 1 = start (reset and start), 0 = stop
+    co:1    double_stroke_sp bool     read-write
     di:0    running          bool     state == running
     di:1    faulted          bool     state == faulted
 
@@ -32,11 +37,16 @@ Design
   ``ModbusSequentialDataBlock``/``ModbusServerContext`` datastore is deprecated in
   3.16). Four separate tables, coils and discrete inputs addressed per bit.
 * **Client writes take effect at once**: the device's ``action`` hook sees every
-  write before it is stored. A write to the setpoint must cover both registers
-  of the float32 (else exception 2, ILLEGAL_ADDRESS) and be finite (else
-  exception 3, ILLEGAL_VALUE); it is applied with ``model.set_setpoint``. A
-  write to the run coil calls ``model.start()``/``model.stop()``. The written
-  registers are stored as written, so the driver's read-back matches.
+  write before it is stored. A write to a float32 setpoint must cover both its
+  registers (else exception 2, ILLEGAL_ADDRESS) and be finite (else exception
+  3, ILLEGAL_VALUE); it is applied with ``model.set_setpoint`` or
+  ``model.set_recipe_setpoint``. A write to the run coil calls
+  ``model.start()``/``model.stop()``, one to the double-stroke coil sets it.
+  The written registers are stored as written, so the driver's read-back
+  matches — except where the PLC clamps (the press force above the machine
+  maximum): then the hook replaces the registers being stored with the clamped
+  value (pymodbus stores the very list the hook is given), and a client reading
+  back sees what the machine really keeps.
 * **Publishing** writes the input registers and discrete inputs every tick.
   The writable items (setpoint, run coil) are written only when the model's
   value changed since the last publish, so a client's write that lands between
@@ -76,15 +86,24 @@ REGISTER_MAP: dict[str, tuple[str, str, str]] = {
     "pressure": ("ir:10", "float32", "r"),
     "speed": ("ir:12", "float32", "r"),
     "sim_seconds": ("ir:14", "uint32", "r"),
+    "press_force": ("ir:16", "float32", "r"),
     "temperature_setpoint": ("hr:0", "float32", "rw"),
+    "press_force_sp": ("hr:2", "float32", "rw"),
+    "hold_time_sp": ("hr:4", "float32", "rw"),
+    "stroke_sp": ("hr:6", "float32", "rw"),
     "run": ("co:0", "bool", "rw"),
+    "double_stroke_sp": ("co:1", "bool", "rw"),
     "running": ("di:0", "bool", "r"),
     "faulted": ("di:1", "bool", "r"),
 }
 
-_IR_COUNT = 16
+_IR_COUNT = 18
 _HR_SETPOINT = 0
+#: holding-register offset -> float32 setpoint ("temperature" or a recipe setpoint)
+_HR_FLOATS: dict[int, str] = {0: "temperature", 2: "press_force", 4: "hold_time", 6: "stroke"}
+_HR_COUNT = 8
 _CO_RUN = 0
+_CO_DOUBLE_STROKE = 1
 # function codes for the datastore (pymodbus maps them to the four tables)
 _FC_CO, _FC_DI, _FC_HR, _FC_IR = 15, 2, 16, 4
 _FC_WRITE_COILS = frozenset({5, 15})
@@ -101,6 +120,7 @@ def input_registers(snap: MachineSnapshot) -> list[int]:
     for value in (snap.cycle_time, snap.temperature, snap.pressure, snap.speed):
         regs += encode_value("float32", value)
     regs += encode_value("uint32", int(snap.sim_time) % 2**32)
+    regs += encode_value("float32", snap.press_force)
     assert len(regs) == _IR_COUNT
     return regs
 
@@ -114,8 +134,10 @@ class ModbusFace:
         self.port = port
         self._server: ModbusTcpServer | None = None
         self._publishing = False
-        self._setpoint: float | None = None  # model values last written to the writable items
+        # model values last written to the writable items
+        self._floats: dict[int, float] = {}
         self._run: bool | None = None
+        self._double_stroke: bool | None = None
 
     @property
     def url(self) -> str:
@@ -128,7 +150,7 @@ class ModbusFace:
             simdata=(
                 [SimData(0, count=bits, values=False, datatype=DataType.BITS)],
                 [SimData(0, count=bits, values=False, datatype=DataType.BITS)],
-                [SimData(_HR_SETPOINT, count=2, values=0, datatype=DataType.REGISTERS)],
+                [SimData(_HR_SETPOINT, count=_HR_COUNT, values=0, datatype=DataType.REGISTERS)],
                 [SimData(0, count=_IR_COUNT, values=0, datatype=DataType.REGISTERS)],
             ),
             action=self._action,
@@ -163,15 +185,22 @@ class ModbusFace:
                 0,
                 [snap.state is MachineState.RUNNING, snap.state is MachineState.FAULTED],
             )
-            if snap.setpoint != self._setpoint:
-                await server.async_setValues(
-                    DEVICE_ID, _FC_HR, _HR_SETPOINT, encode_value("float32", snap.setpoint)
-                )
-                self._setpoint = snap.setpoint
+            for offset, name in _HR_FLOATS.items():
+                value = _hr_value(snap, name)
+                if value != self._floats.get(offset):
+                    await server.async_setValues(
+                        DEVICE_ID, _FC_HR, offset, encode_value("float32", value)
+                    )
+                    self._floats[offset] = value
             run = snap.state is not MachineState.STOPPED
             if run != self._run:
                 await server.async_setValues(DEVICE_ID, _FC_CO, _CO_RUN, [run])
                 self._run = run
+            if snap.double_stroke_sp != self._double_stroke:
+                await server.async_setValues(
+                    DEVICE_ID, _FC_CO, _CO_DOUBLE_STROKE, [snap.double_stroke_sp]
+                )
+                self._double_stroke = snap.double_stroke_sp
         finally:
             self._publishing = False
 
@@ -196,20 +225,38 @@ class ModbusFace:
                     self.model.start()
                 else:
                     self.model.stop()
+            if address <= _CO_DOUBLE_STROKE < address + n:
+                on = bool(set_values[_CO_DOUBLE_STROKE - address])
+                logger.info("Modbus client set double stroke = %s", on)
+                self.model.set_recipe_setpoint("double_stroke", on)
             return None
         if function_code in _FC_WRITE_REGISTERS:
-            n = len(set_values)
-            lo, hi = address, address + n
-            if lo < _HR_SETPOINT + 2 and _HR_SETPOINT < hi:  # touches the setpoint
-                if not (lo <= _HR_SETPOINT and _HR_SETPOINT + 2 <= hi):
-                    logger.warning("Modbus write refused: half of the float32 setpoint")
-                    return ExcCodes.ILLEGAL_ADDRESS
-                i = _HR_SETPOINT - lo
+            lo, hi = address, address + len(set_values)
+            touched = [off for off in _HR_FLOATS if lo < off + 2 and off < hi]
+            if any(not (lo <= off and off + 2 <= hi) for off in touched):
+                logger.warning("Modbus write refused: half of a float32 setpoint")
+                return ExcCodes.ILLEGAL_ADDRESS
+            decoded: dict[int, float] = {}
+            for off in touched:
+                i = off - lo
                 raw = struct.pack(">HH", int(set_values[i]), int(set_values[i + 1]))
                 (value,) = struct.unpack(">f", raw)
                 if not math.isfinite(value):
-                    logger.warning("Modbus write refused: setpoint %r", value)
+                    logger.warning("Modbus write refused: %s = %r", _HR_FLOATS[off], value)
                     return ExcCodes.ILLEGAL_VALUE
-                logger.info("Modbus client set the temperature setpoint to %s", value)
-                self.model.set_setpoint(value)
+                decoded[off] = value
+            for off, value in decoded.items():  # all checked: now apply
+                name = _HR_FLOATS[off]
+                logger.info("Modbus client set %s to %s", name, value)
+                if name == "temperature":
+                    self.model.set_setpoint(value)
+                    continue
+                stored = self.model.set_recipe_setpoint(name, value)
+                if stored != value:  # the PLC clamps: store what it keeps
+                    i = off - lo
+                    set_values[i : i + 2] = encode_value("float32", float(stored))  # type: ignore[index]
         return None
+
+
+def _hr_value(snap: MachineSnapshot, name: str) -> float:
+    return snap.setpoint if name == "temperature" else float(getattr(snap, f"{name}_sp"))

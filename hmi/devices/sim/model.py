@@ -16,6 +16,12 @@ Behaviour (defaults in :class:`MachineConfig`):
 * Temperature follows a writable setpoint with a first-order lag plus
   measurement noise (the heater trips to ambient while FAULTED or STOPPED);
   pressure is high while running; speed is parts per minute from the last cycle.
+* Recipe setpoints (press force kN, hold time s, stroke mm, double stroke on/off)
+  are writable; the measured press force follows the force setpoint with a
+  short lag plus noise (its own random stream, so the rest of the history does
+  not depend on it). Like a real PLC, the model CLAMPS the force setpoint to
+  ``max_press_force_kn`` (default 32 kN): writing 34 stores 32, and a client
+  that reads back sees 32. Hold time and stroke are clamped at 0 from below.
 
 Time grid
 ---------
@@ -51,11 +57,22 @@ from datetime import UTC, datetime, timedelta
 
 from hmi.devices.sim.scenario import Scenario, ScenarioEvent
 
-__all__ = ["MachineConfig", "MachineModel", "MachineSnapshot", "MachineState", "UINT32_MOD"]
+__all__ = [
+    "RECIPE_SETPOINTS",
+    "UINT32_MOD",
+    "MachineConfig",
+    "MachineModel",
+    "MachineSnapshot",
+    "MachineState",
+]
 
 logger = logging.getLogger(__name__)
 
 UINT32_MOD = 2**32
+
+#: Recipe setpoints the machine takes (model attribute ``<name>_sp``; what
+#: :meth:`MachineModel.set_recipe_setpoint` and scenario ``setpoint`` events name).
+RECIPE_SETPOINTS: tuple[str, ...] = ("press_force", "hold_time", "stroke", "double_stroke")
 
 
 class MachineState(enum.IntEnum):
@@ -91,6 +108,14 @@ class MachineConfig:
     pressure_noise_bar: float = 0.03
     step_s: float = 0.1  # integration grid (simulated seconds)
     random_stops: bool = True  # False: no random fault/micro-stop/idle/changeover
+    # recipe setpoints at start-up, and how the press answers them
+    press_force_kn: float = 20.0
+    max_press_force_kn: float = 32.0  # the PLC clamps the force setpoint to this
+    press_force_tau_s: float = 0.3
+    press_force_noise_kn: float = 0.05
+    hold_time_s: float = 0.5
+    stroke_mm: float = 45.0
+    double_stroke: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +133,12 @@ class MachineSnapshot:
     pressure: float
     speed: float
     setpoint: float
+    # recipe setpoints and the measured press force
+    press_force_sp: float = 0.0
+    hold_time_sp: float = 0.0
+    stroke_sp: float = 0.0
+    double_stroke_sp: bool = False
+    press_force: float = 0.0
 
 
 class MachineModel:
@@ -138,6 +169,10 @@ class MachineModel:
         config = config or MachineConfig()
         if scenario is not None and not scenario.random:
             config = replace(config, random_stops=False)
+        if scenario is not None and scenario.max_press_force is not None:
+            config = replace(config, max_press_force_kn=scenario.max_press_force)
+        if not config.max_press_force_kn > 0:
+            raise ValueError(f"max_press_force_kn must be > 0, got {config.max_press_force_kn}")
         if not config.step_s > 0:
             raise ValueError(f"step_s must be > 0, got {config.step_s}")
         self.config = config
@@ -165,6 +200,14 @@ class MachineModel:
         self.temperature = self._temp_true
         self.pressure = self._pressure_true
         self.speed_ppm = 0.0
+        # recipe setpoints (see RECIPE_SETPOINTS); press force noise has its own stream
+        self._force_rng = random.Random(f"{seed}/press-force")
+        self.press_force_sp = self.clamp_recipe("press_force", config.press_force_kn)
+        self.hold_time_sp = self.clamp_recipe("hold_time", config.hold_time_s)
+        self.stroke_sp = self.clamp_recipe("stroke", config.stroke_mm)
+        self.double_stroke_sp = bool(config.double_stroke)
+        self._force_true = float(self.press_force_sp)
+        self.press_force = self._force_true
         self._state_until = math.inf  # end of a timed non-running state
         self._cycle_started = 0.0
         self._cycle_len = self._draw_cycle()
@@ -223,6 +266,11 @@ class MachineModel:
             pressure=round(self.pressure, 3),
             speed=round(self.speed_ppm, 2),
             setpoint=self.setpoint,
+            press_force_sp=self.press_force_sp,
+            hold_time_sp=self.hold_time_sp,
+            stroke_sp=self.stroke_sp,
+            double_stroke_sp=self.double_stroke_sp,
+            press_force=round(self.press_force, 3),
         )
 
     # ------------------------------------------------------------------ commands
@@ -231,6 +279,34 @@ class MachineModel:
         if not math.isfinite(value):
             raise ValueError(f"setpoint must be finite, got {value}")
         self.setpoint = float(value)
+
+    def clamp_recipe(self, name: str, value: float | bool) -> float | bool:
+        """What the PLC stores when ``value`` is written to recipe setpoint ``name``.
+
+        Press force is clamped to ``0 .. max_press_force_kn``, hold time and stroke
+        to ``>= 0``; double stroke is on/off. A non-finite number is refused
+        (ValueError), as the faces refuse it.
+        """
+        if name not in RECIPE_SETPOINTS:
+            raise ValueError(
+                f"unknown recipe setpoint {name!r} (expected one of {', '.join(RECIPE_SETPOINTS)})"
+            )
+        if name == "double_stroke":
+            return bool(value)
+        value = float(value)
+        if not math.isfinite(value):
+            raise ValueError(f"{name} setpoint must be finite, got {value}")
+        if name == "press_force":
+            return min(max(value, 0.0), self.config.max_press_force_kn)
+        return max(value, 0.0)
+
+    def set_recipe_setpoint(self, name: str, value: float | bool) -> float | bool:
+        """Set recipe setpoint ``name`` (clamped, see :meth:`clamp_recipe`); returns what is stored."""
+        stored = self.clamp_recipe(name, value)
+        if stored != value:
+            logger.info("recipe setpoint %s = %r clamped to %r", name, value, stored)
+        setattr(self, f"{name}_sp", stored)
+        return stored
 
     def stop(self) -> None:
         """The machine goes STOPPED at once and stays there until :meth:`start`."""
@@ -313,6 +389,12 @@ class MachineModel:
         )
         self.pressure = max(0.0, self._pressure_true + self._rng.gauss(0.0, c.pressure_noise_bar))
         self.speed_ppm = 60.0 / self.cycle_time if running and self.cycle_time > 0 else 0.0
+        self._force_true += (self.press_force_sp - self._force_true) * (
+            1.0 - math.exp(-h / c.press_force_tau_s)
+        )
+        self.press_force = max(
+            0.0, self._force_true + self._force_rng.gauss(0.0, c.press_force_noise_kn)
+        )
 
     def _complete_part(self) -> None:
         c = self.config
@@ -365,7 +447,10 @@ class MachineModel:
             self.start()
         elif action == "setpoint":
             assert event.value is not None
-            self.set_setpoint(event.value)  # tag is "temperature", the only setpoint
+            if event.tag in (None, "temperature"):
+                self.set_setpoint(event.value)
+            else:  # a recipe setpoint changed "at the machine panel"
+                self.set_recipe_setpoint(event.tag, event.value)
         elif action == "scrap_rate":
             assert event.value is not None
             self.set_scrap_rate(event.value)

@@ -7,6 +7,7 @@ Format (every key in docs/simulator.md)::
     seed = 7                     # optional default for --seed
     speed = 60.0                 # optional default for --speed
     random = true                # false: no random stops at all, only the script
+    max_press_force = 32.0       # optional: the PLC clamps the force setpoint to this (kN)
 
     [[event]]
     at = "120s"                  # simulated time since the simulator started
@@ -72,12 +73,13 @@ ACTIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "scrap_rate": (frozenset({"value"}), frozenset()),
     "counter": (frozenset({"tag", "value"}), frozenset()),
 }
-#: setpoint event ``tag`` -> what it sets
-SETPOINT_TAGS = ("temperature",)
+#: setpoint event ``tag``: the temperature setpoint, or a recipe setpoint changed
+#: "at the machine panel" (see ``MachineModel.set_recipe_setpoint``)
+SETPOINT_TAGS = ("temperature", "press_force", "hold_time", "stroke", "double_stroke")
 #: counter event ``tag`` (the station's logical counter names)
 COUNTER_TAGS = ("good_count", "scrap_count")
 
-_SCENARIO_KEYS = frozenset({"name", "seed", "speed", "random"})
+_SCENARIO_KEYS = frozenset({"name", "seed", "speed", "random", "max_press_force"})
 _DURATION = re.compile(
     r"^(?:(?P<h>\d+(?:\.\d+)?)h)?(?:(?P<m>\d+(?:\.\d+)?)m)?(?:(?P<s>\d+(?:\.\d+)?)s)?$"
 )
@@ -126,6 +128,8 @@ class Scenario:
     random: bool = True
     events: tuple[ScenarioEvent, ...] = ()
     source: str = ""
+    #: kN; the simulated PLC clamps the press force setpoint to this (None: model default)
+    max_press_force: float | None = None
 
 
 def parse_duration(value: object) -> float:
@@ -223,6 +227,13 @@ def parse_scenario(data: Mapping[str, Any], source: str = "<scenario>", *,
             random_on = head["random"]
         else:
             errors.append(f"scenario.random: {head['random']!r} must be true or false")
+    max_force: float | None = None
+    if "max_press_force" in head:
+        raw = head["max_press_force"]
+        if _is_number(raw) and math.isfinite(raw) and raw > 0:
+            max_force = float(raw)
+        else:
+            errors.append(f"scenario.max_press_force: {raw!r} must be a number of kN > 0")
 
     raw_events = data.get("event", [])
     events: list[ScenarioEvent] = []
@@ -237,7 +248,7 @@ def parse_scenario(data: Mapping[str, Any], source: str = "<scenario>", *,
         raise ScenarioError(source, errors)
     events.sort(key=lambda e: (e.at, e.index))
     return Scenario(name=name, seed=seed, speed=speed, random=random_on, events=tuple(events),
-                    source=source)
+                    source=source, max_press_force=max_force)
 
 
 # --------------------------------------------------------------------------- internals
@@ -311,8 +322,12 @@ def _parse_event(i: int, raw: object, errors: list[str]) -> ScenarioEvent | None
             )
     if "value" in raw and "value" in required:
         value = raw["value"]
-        problem = _value_problem(action, value)
-        if problem:
+        if action == "setpoint" and raw.get("tag") == "double_stroke":
+            if isinstance(value, bool) or value in (0, 1):
+                fields["value"] = float(bool(value))
+            else:
+                errors.append(f"{where}.value: {value!r} must be true or false (or 1 / 0)")
+        elif problem := _value_problem(action, value):
             errors.append(f"{where}.value: {value!r} {problem}")
         else:
             fields["value"] = float(value) if action != "counter" else int(value)

@@ -12,14 +12,22 @@ Address space (namespace URI ``urn:openmes:sim``, index 2)::
         ns=2;s=Machine.Pressure              Double  bar
         ns=2;s=Machine.Speed                 Double  parts/min
         ns=2;s=Machine.Setpoint.Temperature  Double  degC, writable
+        ns=2;s=Machine.Recipe.PressForce     Double  kN, writable (clamped to the machine maximum)
+        ns=2;s=Machine.Recipe.HoldTime       Double  s, writable
+        ns=2;s=Machine.Recipe.Stroke         Double  mm, writable
+        ns=2;s=Machine.Recipe.DoubleStroke   Boolean writable
+        ns=2;s=Machine.PressForce            Double  kN, measured (follows the force setpoint)
 
 Every tick (default 100 ms) the model is advanced to the clock's simulated time
 (:mod:`hmi.devices.sim.clock`: wall time × speed, or a manual clock that moves
 only through :meth:`SimServer.advance`, with no tick loop at all); a value is
 written only when it changed, with the simulator time as source timestamp. A
-client write to the setpoint is noticed on the next tick by comparing the node
-with what the simulator last published there (not with the model, whose
-setpoint may have been changed by a scenario or the Modbus face meanwhile).
+client write to a writable node (:data:`WRITABLE`) is noticed on the next tick
+by comparing the node with what the simulator last published there (not with
+the model, whose setpoint may have been changed by a scenario or the Modbus
+face meanwhile). The press force setpoint node stores what the PLC would: a
+value setter clamps every write at once (``MachineModel.clamp_recipe``), so a
+client reading back right after writing 34 kN sees 32 kN.
 
 With ``modbus_port`` set, the same model is also served over Modbus TCP
 (:mod:`hmi.devices.sim.modbus_face`), published on the same tick; ``urls``
@@ -49,6 +57,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import ipaddress
 import logging
 import os
@@ -59,7 +68,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import asyncua
 from asyncua import Server, ua
@@ -73,6 +82,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NAMESPACE_URI",
     "VARIABLES",
+    "WRITABLE",
     "SimServer",
     "address_space_cache_dir",
     "build_cache",
@@ -97,8 +107,23 @@ VARIABLES: dict[str, tuple[str, ua.VariantType]] = {
     "Pressure": ("pressure", ua.VariantType.Double),
     "Speed": ("speed", ua.VariantType.Double),
     "Setpoint.Temperature": ("setpoint", ua.VariantType.Double),
+    "Recipe.PressForce": ("press_force_sp", ua.VariantType.Double),
+    "Recipe.HoldTime": ("hold_time_sp", ua.VariantType.Double),
+    "Recipe.Stroke": ("stroke_sp", ua.VariantType.Double),
+    "Recipe.DoubleStroke": ("double_stroke_sp", ua.VariantType.Boolean),
+    "PressForce": ("press_force", ua.VariantType.Double),
 }
 SETPOINT = "Setpoint.Temperature"
+#: writable browse name -> what a client write sets ("temperature" or a recipe setpoint)
+WRITABLE: dict[str, str] = {
+    SETPOINT: "temperature",
+    "Recipe.PressForce": "press_force",
+    "Recipe.HoldTime": "hold_time",
+    "Recipe.Stroke": "stroke",
+    "Recipe.DoubleStroke": "double_stroke",
+}
+#: nodes whose writes the PLC clamps at once (browse name -> recipe setpoint)
+CLAMPED: dict[str, str] = {"Recipe.PressForce": "press_force"}
 
 
 def address_space_cache_dir() -> Path:
@@ -382,9 +407,31 @@ class SimServer:
             var = await machine.add_variable(
                 nodeid, ua.QualifiedName(name, idx), _value(snap, attr), varianttype=vtype
             )
-            if name == SETPOINT:
+            if name in WRITABLE:
                 await var.set_writable()
+            if name in CLAMPED:
+                server.set_attribute_value_setter(nodeid, self._clamping_setter(CLAMPED[name]))
             self._nodeids[name] = nodeid
+
+    def _clamping_setter(self, setpoint: str):  # noqa: ANN202 - asyncua's setter signature
+        """A value setter storing what the PLC keeps: the written value clamped by the model."""
+        model = self.model
+
+        def setter(node: Any, attr: ua.AttributeIds, dv: ua.DataValue) -> None:
+            value = dv.Value.Value if dv.Value is not None else None
+            if isinstance(value, float):
+                try:
+                    clamped = model.clamp_recipe(setpoint, value)
+                except ValueError:
+                    clamped = value  # refused on the next tick (model keeps its value)
+                if clamped != value:
+                    logger.info("PLC clamps %s: %s -> %s", setpoint, value, clamped)
+                    dv = dataclasses.replace(dv, Value=ua.Variant(clamped, dv.Value.VariantType))
+            attval = node.attributes[attr]
+            attval.value = dv
+            attval.value_callback = None
+
+        return setter
 
     async def stop(self) -> None:
         task, self._ticker = self._ticker, None
@@ -432,17 +479,22 @@ class SimServer:
 
     def _take_opcua_writes(self) -> None:
         assert self._server is not None
-        dv = self._server.read_attribute_value(self._nodeids[SETPOINT])
-        written = dv.Value.Value if dv is not None and dv.Value is not None else None
-        published = self._published.get(SETPOINT, _MISSING)
-        if isinstance(written, int | float) and written != published:
-            logger.info("OPC UA client set the temperature setpoint to %s", written)
-            self._published[SETPOINT] = float(written)
+        for name, target in WRITABLE.items():
+            dv = self._server.read_attribute_value(self._nodeids[name])
+            written = dv.Value.Value if dv is not None and dv.Value is not None else None
+            published = self._published.get(name, _MISSING)
+            if not isinstance(written, int | float) or written == published:
+                continue
+            logger.info("OPC UA client set %s to %s", target, written)
+            self._published[name] = written
             try:
-                self.model.set_setpoint(float(written))
+                if target == "temperature":
+                    self.model.set_setpoint(float(written))
+                else:
+                    self.model.set_recipe_setpoint(target, written)
             except ValueError:
-                logger.warning("setpoint %r refused; restoring %s", written, self.model.setpoint)
-                self._published.pop(SETPOINT, None)  # the next publish writes the model's value
+                logger.warning("%s = %r refused; restoring the model's value", target, written)
+                self._published.pop(name, None)  # the next publish writes the model's value
 
     async def _publish(self, snap: MachineSnapshot) -> None:
         assert self._server is not None

@@ -52,8 +52,8 @@ from hmi.store.models.process import (
     WorkInstructionStep,
 )
 from hmi.store.models.quality import InspectionCharacteristic, InspectionPlan, InspectionResult
-from hmi.store.models.tooling import Tool, ToolEvent, ToolList, ToolListItem
 from hmi.store.models.sync import MasterChangeEvent, MasterDataImportEvent, SyncState
+from hmi.store.models.tooling import Tool, ToolEvent, ToolList, ToolListItem
 
 __all__ = [
     "LEVEL_DEPTH",
