@@ -143,6 +143,7 @@ class Station:
         self.alarms: Any = None
         self.andon: Any = None
         self.kpis: Any = None
+        self.order_stack: Any = None
         self.orders: Any = None
         self.tools: Any = None
         self.instructions: Any = None
@@ -157,13 +158,8 @@ class Station:
         if self.downtime is not None:  # stops and shift figures follow the same facts
             self.downtime.on_fact(kind, fields)
             self.kpis.on_fact(kind, fields)
-        if kind == "machine_state" and self.recipes is not None:
-            self.recipes.set_machine_running(fields.get("state") == "running")
-        if kind == "production_count" and self.orders is not None:
-            n = int(fields.get("increment") or 0)
-            good, scrap = (n, 0) if fields.get("kind") == "good" else (0, n)
-            self.orders.on_count(good, scrap)
-            self.tools.on_parts(n)
+        if self.order_stack is not None:  # the running order, its tools, the drift watch
+            self.order_stack.on_fact(kind, fields)
         if self.recorder is None:
             # The store opens after the first machine values; facts that come
             # earlier wait here (in order) rather than being lost.
@@ -201,8 +197,8 @@ class Station:
     def on_tag_value(self, value: Any) -> None:
         """Every value from the machine driver: to the monitor, process values also to history."""
         self.monitor.on_tag_value(value)
-        if self.recipes is not None:
-            self.recipes.on_tag_value(value)
+        if self.order_stack is not None:
+            self.order_stack.on_tag_value(value)
         if self.alarms is not None:
             self.alarms.on_tag_value(value)
             if value.quality == "good":
@@ -319,70 +315,21 @@ class Station:
 
     def _start_order_services(self) -> None:
         """Orders, tooling, work instructions and recipes (issue 5; docs/orders.md)."""
-        from hmi.services import tooling
-        from hmi.services.instructions import InstructionService
-        from hmi.services.orders import OrderService
-        from hmi.services.prerequisites import Blocker, PrerequisiteRegistry
+        from hmi.services.orderstack import OrderStack
         from hmi.services.signatures import SignatureService
 
-        sf, st = self.session_factory, self.cfg.station
-        self.registry = PrerequisiteRegistry()
-        completion = PrerequisiteRegistry()
-        self.signatures = SignatureService(sf, self.auth, self.audit, st.id)
-        orders = OrderService(self.worker, sf, st.id, st.line, self.registry, self.audit,
-                              completion_checks=completion, parent=self.window)
-        tools = tooling.ToolService(self.worker, sf, st.id, st.line, self.audit,
-                                    running_order=orders.running_operation, parent=self.window)
-        tooling.register_checks(self.registry, tools)
-        instructions = InstructionService(self.worker, sf, st.id, self.audit, self.signatures,
-                                          read_tag=self.read_tag, parent=self.window)
-
-        def steps_done(ctx: Any) -> Any:
-            why = instructions.completion_blocker(ctx.order_code)
-            if why is None:
-                return None
-            return Blocker("instructions.done", why,
-                           QCoreApplication.translate("app", "Open Instructions and finish the "
-                                                             "mandatory steps."))
-
-        completion.register("instructions.done", steps_done)
-        for svc in (orders, tools, instructions):
+        st = self.cfg.station
+        self.signatures = SignatureService(self.session_factory, self.auth, self.audit, st.id)
+        stack = OrderStack(self.worker, self.session_factory, station_id=st.id,
+                           line_code=st.line, audit=self.audit, signatures=self.signatures,
+                           tags={t.name: t for t in self.cfg.device_tags()},
+                           read_tag=self.read_tag, parent=self.window)
+        for svc in stack.services():
             svc.sig_error.connect(lambda text: self.window.show_error(text, "warning"))
-        self.orders, self.tools, self.instructions = orders, tools, instructions
-        self._start_recipes()
-        orders.reload()
-        tools.reload()
-
-    def _start_recipes(self) -> None:
-        from hmi.services.recipes import RecipeService
-
-        recipes = RecipeService(self.worker, self.session_factory, self.cfg.station.id,
-                                self.audit, self.signatures,
-                                tags={t.name: t for t in self.cfg.device_tags()},
-                                parent=self.window)
-        recipes.register_prerequisite(self.registry)
-        self._watched_order: tuple[str, int] | None = None
-        self.orders.sig_queue_changed.connect(lambda _rows: self._watch_recipe())
-        recipes.sig_error.connect(lambda text: self.window.show_error(text, "warning"))
-        recipes.start()
-        self.recipes = recipes
-
-    def _watch_recipe(self) -> None:
-        """Drift is watched against the recipe downloaded for the running order."""
-        running = self.orders.running_operation()
-        if running == self._watched_order:
-            return
-        self._watched_order = running
-        if running is None:
-            self.recipes.clear_active()
-            return
-        order_code, op = running
-
-        def downloaded(info: Any) -> None:
-            if info is not None and info.result == "ok" and self._watched_order == running:
-                self.recipes.set_active(order_code, info.recipe_code, info.version)
-
-        self.recipes.last_download(order_code, op, on_done=downloaded)
+        self.order_stack = stack
+        self.orders, self.tools = stack.orders, stack.tools
+        self.instructions, self.recipes = stack.instructions, stack.recipes
+        stack.start()
 
     def read_tag(self, name: str) -> tuple[Any, bool]:
         """The newest value of a machine tag and whether it is Good and current."""

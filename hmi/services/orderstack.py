@@ -1,0 +1,112 @@
+"""The order-side services of a station, built and wired together in one place.
+
+Orders (dispatch, time, quantities), tooling (scan-verified tools and their
+life), work instructions and recipes depend on each other only through the
+start and completion check registries and a few facts:
+
+* start checks: ``tooling.verified`` (tooling) and ``recipe.ready`` (recipes);
+* completion check: ``instructions.done`` (no mandatory step open);
+* machine facts: part counts go to the running order and the mounted tools,
+  the machine state to the recipe drift watch (no deviation while stopped);
+* every machine value goes to the recipe drift watch;
+* the running order decides which downloaded recipe the drift watch compares
+  against (the order's last good download).
+
+The app (:mod:`hmi.app`) and the screen tests build the same :class:`OrderStack`,
+so what is tested is what runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from hmi.services import tooling
+from hmi.services.audit import AuditWriter
+from hmi.services.i18n import tr
+from hmi.services.instructions import InstructionService
+from hmi.services.orders import OrderService
+from hmi.services.prerequisites import Blocker, PrerequisiteRegistry, StartContext
+from hmi.services.recipes import RecipeService
+from hmi.services.signatures import SignatureService
+
+
+class OrderStack(QObject):
+    def __init__(self, worker: Any, session_factory: Any, *, station_id: str,
+                 line_code: str | None, audit: AuditWriter, signatures: SignatureService,
+                 tags: Mapping[str, Any] | None = None,
+                 read_tag: Callable[[str], tuple[Any, bool]] | None = None,
+                 clock: Callable[[], dt.datetime] | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.registry = PrerequisiteRegistry()
+        self.completion = PrerequisiteRegistry()
+        kw: dict[str, Any] = {"parent": self}
+        self.orders = OrderService(worker, session_factory, station_id, line_code,
+                                   self.registry, audit, clock,
+                                   completion_checks=self.completion, **kw)
+        self.tools = tooling.ToolService(worker, session_factory, station_id, line_code, audit,
+                                         clock, running_order=self.orders.running_operation, **kw)
+        self.instructions = InstructionService(worker, session_factory, station_id, audit,
+                                               signatures, read_tag=read_tag,
+                                               **({"clock": clock} if clock else {}), **kw)
+        self.recipes = RecipeService(worker, session_factory, station_id, audit, signatures,
+                                     clock, tags=dict(tags or {}), **kw)
+        tooling.register_checks(self.registry, self.tools)
+        self.recipes.register_prerequisite(self.registry)
+        self.completion.register("instructions.done", self._steps_done)
+        self._watched: tuple[str, int] | None = None
+        self.orders.sig_queue_changed.connect(lambda _rows: self._watch_recipe())
+
+    def services(self) -> tuple[Any, ...]:
+        return (self.orders, self.tools, self.instructions, self.recipes)
+
+    def start(self, *, tick_ms: int = 1000) -> None:
+        """Load the queue and the tools; start the drift watch's timer."""
+        self.recipes.start(tick_ms)
+        self.orders.reload()
+        self.tools.reload()
+
+    def shutdown(self) -> None:
+        self.recipes.shutdown()
+
+    # -- facts from the machine ---------------------------------------------------
+    def on_fact(self, kind: str, fields: Mapping[str, Any]) -> None:
+        if kind == "production_count":
+            n = int(fields.get("increment") or 0)
+            good, scrap = (n, 0) if fields.get("kind") == "good" else (0, n)
+            self.orders.on_count(good, scrap)
+            self.tools.on_parts(n)
+        elif kind == "machine_state":
+            self.recipes.set_machine_running(fields.get("state") == "running")
+
+    def on_tag_value(self, value: Any) -> None:
+        self.recipes.on_tag_value(value)
+
+    # -- wiring ---------------------------------------------------------------------
+    def _steps_done(self, ctx: StartContext) -> Blocker | None:
+        why = self.instructions.completion_blocker(ctx.order_code)
+        if why is None:
+            return None
+        return Blocker("instructions.done", why,
+                       tr("orders", "Open Instructions and finish the mandatory steps."))
+
+    def _watch_recipe(self) -> None:
+        """Drift is watched against the recipe downloaded for the running order."""
+        running = self.orders.running_operation()
+        if running == self._watched:
+            return
+        self._watched = running
+        if running is None:
+            self.recipes.clear_active()
+            return
+        order_code, op = running
+
+        def downloaded(info: Any) -> None:
+            if info is not None and info.result == "ok" and self._watched == running:
+                self.recipes.set_active(order_code, info.recipe_code, info.version)
+
+        self.recipes.last_download(order_code, op, on_done=downloaded)
