@@ -109,9 +109,11 @@ class InstructionView(QWidget):
         self.tools = QLabel("", self)
         self.tools.setObjectName("hint")
         self.tools.setWordWrap(True)
+        self.message = MessageLabel(self)  # what went wrong and what to do, under the step
         middle.addWidget(self.warning)
         middle.addWidget(self.step_title)
         middle.addWidget(self.text, 2)
+        middle.addWidget(self.message)
         middle.addWidget(self.media, 3)
         middle.addWidget(self.tools)
         body.addLayout(middle, 1)
@@ -134,6 +136,8 @@ class InstructionView(QWidget):
         self.value = QLineEdit(self.page_value)
         self.value.setMaxLength(16)
         self.keypad = Keypad(self.page_value, decimal=True)
+        for key in self.keypad.keys.values():  # five rows must fit beside the step
+            key.setProperty("compact", True)
         self.keypad.set_target(self.value)
         self.keypad.sig_enter_pressed.connect(self.do_primary)
         pv.addWidget(self.limits)
@@ -161,18 +165,10 @@ class InstructionView(QWidget):
         for page in (self.page_confirm, self.page_value, self.page_scan, self.page_reading):
             self.actions.addWidget(page)
         side.addWidget(self.actions, 1)
-        self.message = MessageLabel(self)
-        side.addWidget(self.message)
-        self.primary = QPushButton("", self)
-        self.primary.setProperty("primary", True)
-        self.primary.clicked.connect(self.do_primary)
-        self.skip_button = QPushButton(self.tr("Skip step"), self)
-        self.skip_button.clicked.connect(self.do_skip)
-        side.addWidget(self.primary)
-        side.addWidget(self.skip_button)
         body.addLayout(side)
         root.addLayout(body, 1)
 
+        # One row of big buttons: Back · Skip · the step's action · Next.
         nav = QHBoxLayout()
         self.back_button = QPushButton(self.tr("◀  Back"), self)
         self.back_button.setObjectName("stepNav")
@@ -180,9 +176,17 @@ class InstructionView(QWidget):
         self.next_button.setObjectName("stepNav")
         self.back_button.clicked.connect(lambda: self.go(self._index - 1))
         self.next_button.clicked.connect(lambda: self.go(self._index + 1))
-        nav.addWidget(self.back_button, 1)
-        nav.addStretch(1)
-        nav.addWidget(self.next_button, 1)
+        self.skip_button = QPushButton(self.tr("Skip step"), self)
+        self.skip_button.setObjectName("stepNav")
+        self.skip_button.clicked.connect(self.do_skip)
+        self.primary = QPushButton("", self)
+        self.primary.setObjectName("stepNav")
+        self.primary.setProperty("primary", True)
+        self.primary.clicked.connect(self.do_primary)
+        nav.addWidget(self.back_button, 2)
+        nav.addWidget(self.skip_button, 2)
+        nav.addWidget(self.primary, 3)
+        nav.addWidget(self.next_button, 2)
         root.addLayout(nav)
 
         service.sig_changed.connect(self.refresh)
@@ -225,7 +229,7 @@ class InstructionView(QWidget):
                 self.message.say(self.tr("Finish this step first: it is mandatory."), "warning")
                 return
         self._index = max(0, min(index, len(run.steps) - 1))
-        self.message.say("", "normal")
+        self.message.say("", "ok")
         self.value.clear()
         self.refresh()
 
@@ -244,7 +248,7 @@ class InstructionView(QWidget):
                     self.steps.select(str(run.steps[self._index].position))
                     return
                 self._index = i
-                self.message.say("", "normal")
+                self.message.say("", "ok")
                 self.refresh()
 
     def refresh(self, jump: bool = False) -> None:
@@ -281,9 +285,8 @@ class InstructionView(QWidget):
                 detail += " · " + self.tr("sign-off")
             if rec is not None and rec.value_text and rec.result == "done":
                 detail += f" · {rec.value_text}"
-            severity = "normal" if rec else ("warning" if s.warning else "normal")
             cards.append(Card(key=str(s.position), title=f"{mark} {s.position}. {s.title}",
-                              detail=detail, severity=severity))
+                              detail=detail))
         self.steps.set_cards(cards)
         self.steps.select(str(step.position))
         self._show_step(run, step)
@@ -337,10 +340,14 @@ class InstructionView(QWidget):
                     else self.tr("Skipped by %1 at %2")).replace("%1", who).replace("%2", when)
             if rec.value_text and rec.result == "done":
                 text += f": {rec.value_text}"
-            self.message.say(text, "normal")
+            self.message.say(text, "ok")
         self.primary.setVisible(action != "read" or step.requires_signoff)
         self.primary.setEnabled(not closed)
         self.primary.setText(self._primary_text(step))
+        # Scanning is the way; typing a code is the fallback, so it is not the dark button.
+        self.primary.setProperty("primary", action != "scan" or step.requires_signoff)
+        self.primary.style().unpolish(self.primary)
+        self.primary.style().polish(self.primary)
         self.skip_button.setVisible(not step.mandatory and not closed)
         last = self._index >= len(run.steps) - 1
         self.back_button.setEnabled(self._index > 0)
@@ -414,7 +421,7 @@ class InstructionView(QWidget):
         run = self._svc.run()
         if run is None:
             return
-        self.message.say(self.tr("Step %1 done.").replace("%1", str(step.position)), "normal")
+        self.message.say(self.tr("Step %1 done.").replace("%1", str(step.position)), "ok")
         if self._index < len(run.steps) - 1 and self.current_step() == step:
             self._index += 1
         self.refresh()

@@ -13,14 +13,16 @@ import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -137,34 +139,45 @@ class OrdersView(QWidget):
         left.addWidget(title)
         self.queue = CardList(self.tr("No orders for this station. New orders arrive from "
                                       "planning."), self)
-        self.queue.setFixedWidth(440)
+        self.queue.setFixedWidth(400)
         self.queue.sig_selected.connect(self.select)
         left.addWidget(self.queue, 1)
         root.addLayout(left)
 
         right = QVBoxLayout()
-        self.heading = QLabel("", self)
+        # The order's facts, tools and blockers scroll if they ever exceed the screen;
+        # the message and the buttons stay put at the bottom.
+        info = QWidget(self)
+        info.setObjectName("orderInfo")
+        info_lay = QVBoxLayout(info)
+        info_lay.setContentsMargins(0, 0, 8, 0)
+        self.heading = QLabel("", info)
         self.heading.setObjectName("screenTitle")
         self.heading.setWordWrap(True)
-        self.facts = QLabel("", self)
+        self.facts = QLabel("", info)
         self.facts.setObjectName("bigReason")
         self.facts.setWordWrap(True)
-        self.details = QLabel("", self)
+        self.details = QLabel("", info)
         self.details.setObjectName("hint")
         self.details.setWordWrap(True)
-        self.tool_state = QLabel("", self)
-        self.tool_state.setObjectName("bigReason")
+        self.tool_state = QLabel("", info)
+        self.tool_state.setObjectName("toolState")
         self.tool_state.setWordWrap(True)
-        self.blockers = QLabel("", self)
+        self.blockers = QLabel("", info)
         self.blockers.setObjectName("blockers")
         self.blockers.setWordWrap(True)
+        for w in (self.heading, self.facts, self.details, self.tool_state, self.blockers):
+            info_lay.addWidget(w)
+        info_lay.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("orderInfoScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(info)
+        self.info_scroll = scroll
+        right.addWidget(scroll, 1)
         self.message = MessageLabel(self)
-        right.addWidget(self.heading)
-        right.addWidget(self.facts)
-        right.addWidget(self.details)
-        right.addWidget(self.tool_state)
-        right.addWidget(self.blockers)
-        right.addStretch(1)
         right.addWidget(self.message)
         links = QHBoxLayout()
         self.instructions_button = QPushButton(self.tr("Instructions"), self)
@@ -181,11 +194,11 @@ class OrdersView(QWidget):
         self.start_button.setProperty("primary", True)
         self.pause_button = QPushButton(self.tr("Pause"), self)
         self.resume_button = QPushButton(self.tr("Resume"), self)
-        self.resume_button.setProperty("primary", True)
         self.report_button = QPushButton(self.tr("Report qty"), self)
         self.complete_button = QPushButton(self.tr("Complete"), self)
         for b in (self.start_button, self.pause_button, self.resume_button, self.report_button,
                   self.complete_button):
+            b.setObjectName("orderAction")
             buttons.addWidget(b)
         self.start_button.clicked.connect(self.do_start)
         self.pause_button.clicked.connect(self.do_pause)
@@ -230,7 +243,7 @@ class OrdersView(QWidget):
         if result.warning:
             self.message.say(result.warning, "warning")
         else:
-            self.message.say(result.message, "normal")
+            self.message.say(result.message, "ok")
         self.refresh()
         return True
 
@@ -250,14 +263,14 @@ class OrdersView(QWidget):
         for r in rows:
             severity = {"running": "normal", "paused": "warning"}.get(r.state, "normal")
             state = {"running": self.tr("RUNNING"), "paused": self.tr("PAUSED"),
-                     "planned": self.tr("NEXT") if r.is_next else self.tr("planned")
+                     "planned": self.tr("▶ NEXT") if r.is_next else self.tr("planned")
                      }.get(r.state, r.state)
             due = r.due.astimezone(self._tz).strftime("%d.%m. %H:%M") if r.due else "—"
             cards.append(Card(
                 key=r.code, title=f"{r.code} · {r.product_code}",
                 detail=f"{state} · {_qty(r.good)}/{_qty(r.quantity)} {r.unit} · "
                        + self.tr("due %1").replace("%1", due) + f" · P{r.priority}",
-                severity="planned" if r.is_next and r.state == "planned" else severity,
+                severity=severity,
                 badge=presenters.duration_text(r.worked_s) if r.worked_s else ""))
         self.queue.set_cards(cards)
         if self._selected is None or self._row(self._selected) is None:
@@ -272,7 +285,7 @@ class OrdersView(QWidget):
         self._selected = code
         self.blockers.setText("")
         self.blockers.hide()
-        self.message.say("", "normal")
+        self.message.say("", "ok")
         self.refresh()
 
     def _show(self, r: Any) -> None:
@@ -336,7 +349,7 @@ class OrdersView(QWidget):
             mark = "✓" if item.ready else "✗"
             lines.append(f"{mark} {item.tool_type}: {mounted}")
         if not all(i.ready for i in required):
-            lines.append(self.tr("Scan each tool's label here to mount and verify it."))
+            lines.append(self.tr("Scan each tool's label here."))
         self.tool_state.setText("\n".join(lines))
         self.tool_state.show()
 
@@ -367,7 +380,7 @@ class OrdersView(QWidget):
                 self.message.say(str(exc), "alarm")
             return False
         self.show_blockers([])
-        self.message.say(ok_text, "normal")
+        self.message.say(ok_text, "ok")
         return True
 
     def do_start(self) -> None:

@@ -57,7 +57,7 @@ class RecipePanel(QWidget):
         self.title.setWordWrap(True)
         root.addWidget(self.title)
         self.status = QLabel("", self)
-        self.status.setObjectName("bigReason")
+        self.status.setObjectName("recipeStatus")
         self.status.setWordWrap(True)
         root.addWidget(self.status)
         self.table = QGridLayout()
@@ -98,7 +98,7 @@ class RecipePanel(QWidget):
         self._order = next((r for r in rows if r.code == order_code), None)
         self._view = None
         self._download = None
-        self.message.say("", "normal")
+        self.message.say("", "ok")
         if self._order is None or not self._order.recipe_code:
             self._render()
             return
@@ -121,6 +121,8 @@ class RecipePanel(QWidget):
     # -- rendering ---------------------------------------------------------------
     def _clear_table(self) -> None:
         for w in self._cells:
+            self.table.removeWidget(w)
+            w.hide()  # at once: deleteLater only runs when the event loop gets to it
             w.deleteLater()
         self._cells = []
 
@@ -164,9 +166,12 @@ class RecipePanel(QWidget):
             self._cell(f"{_v(p.value)}{unit}", i, 1, "recipeValue")
             self._cell(limits, i, 2)
             c = checks.get(p.name)
-            self._cell(f"{_v(c.read_back)}{unit}" if c is not None else "—", i, 3, "recipeValue")
+            bad = c is not None and not c.ok
+            back = self._cell(f"{_v(c.read_back)}{unit}" if c is not None else "—", i, 3,
+                              "recipeValue")
+            back.setProperty("severity", "alarm" if bad else "normal")
             mark = self._cell("" if c is None else ("✓" if c.ok else "✗"), i, 4, "recipeMark")
-            mark.setProperty("severity", "normal" if c is None or c.ok else "alarm")
+            mark.setProperty("severity", "alarm" if bad else "normal")
         if dl is None:
             state = self.tr("Not downloaded for this order yet.")
             severity = "warning"
@@ -185,6 +190,8 @@ class RecipePanel(QWidget):
             severity = "warning"
         self.status.setText(state)
         self.status.setProperty("severity", severity)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
         self.download_button.setEnabled(not self.busy)
         can_validate = dl is not None and dl.result == "ok" and \
             getattr(dl, "validation", None) is None and not self.busy
@@ -215,7 +222,7 @@ class RecipePanel(QWidget):
             return
         self.busy = True
         self.message.say(self.tr("Downloading… writing and reading back every parameter."),
-                         "normal")
+                         "ok")
         self._render()
         task = asyncio.ensure_future(self._run_download(driver))
         task.add_done_callback(lambda t: t.cancelled() or t.exception() and log.error(
@@ -236,7 +243,8 @@ class RecipePanel(QWidget):
         finally:
             self.busy = False
         self._download = result
-        self.message.say(result.message, "normal" if result.ok else "alarm")
+        # A failure is spelled out in the status line (red) above the table.
+        self.message.say(self.tr("Download done.") if result.ok else "", "ok")
         self._render()
         # Pick up the stored form (validation state) for the buttons.
         self._recipes.last_download(order.code, order.operation_sequence,
@@ -254,7 +262,7 @@ class RecipePanel(QWidget):
             return
         self.message.say(self.tr("Recorded.") if accepted else
                          self.tr("Rejected: download again after the machine is checked."),
-                         "normal" if accepted else "warning")
+                         "ok" if accepted else "warning")
         order = self._order
         self._recipes.last_download(order.code, order.operation_sequence,
                                     on_done=self._got_download)

@@ -3,7 +3,8 @@
 Images load through Qt (PNG, JPEG, SVG where the plugin exists). PDF pages are
 rendered with pypdfium2 (PDFium): PySide6 6.12's wheels ship no QtPdf module,
 and PDFium is the renderer Chrome uses. A missing or unreadable file shows a
-grey panel saying so, never a crash and never an empty gap.
+grey panel saying so, never a crash and never an empty gap. A tap opens the
+picture as large as the screen allows (a PDF page is unreadable at half size).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,31 @@ class MediaView(QLabel):
             self.setWordWrap(True)
             return
         self._fit()
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """A tap shows the picture or page as large as the screen allows."""
+        super().mouseReleaseEvent(event)
+        if self._image is not None:
+            self.enlarge()
+
+    def enlarge(self) -> QDialog:
+        dlg = QDialog(self.window())
+        dlg.setWindowTitle(self.tr("Picture"))
+        lay = QVBoxLayout(dlg)
+        big = QLabel(dlg)
+        big.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        screen = self.window().size()
+        target = QSize(max(400, screen.width() - 80), max(300, screen.height() - 180))
+        big.setPixmap(QPixmap.fromImage(self._image).scaled(
+            target, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+        close = QPushButton(self.tr("Close"), dlg)
+        close.setProperty("primary", True)
+        close.clicked.connect(dlg.accept)
+        lay.addWidget(big, 1)
+        lay.addWidget(close)
+        dlg.resize(screen)
+        dlg.open()
+        return dlg
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
