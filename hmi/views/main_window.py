@@ -194,6 +194,22 @@ class MainWindow(QMainWindow):
             self.screens[key] = view
         self.nav_buttons["orders"].setEnabled(True)
         self.orders_view.sig_open_instructions.connect(self.open_instructions)
+        from hmi.views.tools import ToolsView
+
+        self.tools_view = ToolsView(svc.tools, self._session, parent=self.stack)
+        self.stack.addWidget(self.tools_view)
+        self.screens["tools"] = self.tools_view
+        self.orders_view.sig_open_tools.connect(self.open_tools)
+        self.tools_view.sig_back.connect(lambda: self.show_screen("orders"))
+        # A tool at its warning level or limit is news for whoever is at the panel.
+        svc.tools.sig_tool_warning.connect(lambda t: self.banner.show_message(
+            self.tr("Tool %1 is near its life limit (%2 of %3). Plan maintenance.")
+            .replace("%1", t.code).replace("%2", f"{t.cycles:,}")
+            .replace("%3", f"{t.limit:,}" if t.limit else "?"), severity="warning"))
+        svc.tools.sig_tool_limit.connect(lambda t: self.banner.show_message(
+            self.tr("Tool %1 reached its life limit (%2). No order using it can start or "
+                    "resume until maintenance resets it.").replace("%1", t.code)
+            .replace("%2", f"{t.cycles:,}"), severity="alarm"))
         if getattr(svc, "recipes", None) is not None:
             from hmi.views.recipes import RecipePanel
 
@@ -203,6 +219,15 @@ class MainWindow(QMainWindow):
             self.screens["recipe"] = self.recipe_view
             self.orders_view.sig_open_recipe.connect(self.open_recipe)
             self.recipe_view.sig_back.connect(lambda: self.show_screen("orders"))
+            from hmi.views.recipes import RecipeVersionsView
+
+            self.recipe_versions_view = RecipeVersionsView(svc.recipes, self._session, tz,
+                                                           parent=self.stack)
+            self.stack.addWidget(self.recipe_versions_view)
+            self.screens["recipe_versions"] = self.recipe_versions_view
+            self.recipe_view.sig_versions.connect(self.open_recipe_versions)
+            self.recipe_versions_view.sig_back.connect(
+                lambda: self.stack.setCurrentWidget(self.recipe_view))
 
     def open_instructions(self, order_code: str) -> None:
         svc = self._services
@@ -213,6 +238,16 @@ class MainWindow(QMainWindow):
     def open_recipe(self, order_code: str) -> None:
         self.recipe_view.show_order(order_code)
         self.stack.setCurrentWidget(self.recipe_view)
+        self.nav_buttons["orders"].setChecked(True)
+
+    def open_tools(self) -> None:
+        self.tools_view.refresh()
+        self.stack.setCurrentWidget(self.tools_view)
+        self.nav_buttons["orders"].setChecked(True)
+
+    def open_recipe_versions(self, code: str) -> None:
+        self.recipe_versions_view.show_recipe(code)
+        self.stack.setCurrentWidget(self.recipe_versions_view)
         self.nav_buttons["orders"].setChecked(True)
 
     def _active_alarms(self) -> int:

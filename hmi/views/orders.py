@@ -117,6 +117,7 @@ class ReportDialog(QDialog):
 class OrdersView(QWidget):
     sig_open_instructions = Signal(str)  # order code
     sig_open_recipe = Signal(str)  # order code
+    sig_open_tools = Signal()
 
     def __init__(self, orders: Any, session: Any, tz: str, *, tools: Any = None,
                  scans: Any = None, parent: QWidget | None = None) -> None:
@@ -186,8 +187,11 @@ class OrdersView(QWidget):
         self.recipe_button = QPushButton(self.tr("Recipe"), self)
         self.recipe_button.clicked.connect(
             lambda: self._selected and self.sig_open_recipe.emit(self._selected))
+        self.tools_button = QPushButton(self.tr("Tools"), self)
+        self.tools_button.clicked.connect(self.sig_open_tools.emit)
         links.addWidget(self.instructions_button)
         links.addWidget(self.recipe_button)
+        links.addWidget(self.tools_button)
         right.addLayout(links)
         buttons = QHBoxLayout()
         self.start_button = QPushButton(self.tr("Start"), self)

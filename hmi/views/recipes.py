@@ -36,6 +36,7 @@ def _v(x: Any) -> str:
 
 class RecipePanel(QWidget):
     sig_back = Signal()
+    sig_versions = Signal(str)  # recipe code
 
     def __init__(self, recipes: Any, orders: Any, session: Any, tz: str, *, driver: Any = None,
                  parent: QWidget | None = None) -> None:
@@ -81,8 +82,12 @@ class RecipePanel(QWidget):
         self.validate_button.clicked.connect(lambda: self.do_validate(True))
         self.reject_button = QPushButton(self.tr("Not correct ✗"), self)
         self.reject_button.clicked.connect(lambda: self.do_validate(False))
-        for b in (self.back_button, self.download_button, self.validate_button,
-                  self.reject_button):
+        self.versions_button = QPushButton(self.tr("Versions"), self)
+        self.versions_button.clicked.connect(
+            lambda: self._order is not None and self._order.recipe_code
+            and self.sig_versions.emit(self._order.recipe_code))
+        for b in (self.back_button, self.versions_button, self.download_button,
+                  self.validate_button, self.reject_button):
             row.addWidget(b)
         root.addLayout(row)
         self._cells: list[QWidget] = []
@@ -266,3 +271,243 @@ class RecipePanel(QWidget):
         order = self._order
         self._recipes.last_download(order.code, order.operation_sequence,
                                     on_done=self._got_download)
+
+
+# --------------------------------------------------------------------------- versions
+
+DIFF_FIELDS = (("value", "Setpoint"), ("min_value", "Min"), ("max_value", "Max"),
+               ("unit", "Unit"), ("tolerance", "Tolerance"), ("tag", "Tag"))
+
+
+class RecipeVersionsView(QWidget):
+    """Versions of one recipe, two of them side by side, approve and roll back.
+
+    Tap a version to compare it (B) with the one tapped before (A); the first A is
+    the approved version. Changed values are amber, added and removed parameters
+    say so. Approving a draft and rolling back to the last known-good version both
+    ask for the process engineer's e-signature (badge + PIN).
+    """
+
+    sig_back = Signal()
+
+    def __init__(self, recipes: Any, session: Any, tz: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        import zoneinfo
+
+        from hmi.widgets.cardlist import CardList
+        from hmi.widgets.signature_dialog import SignatureDialog
+
+        self.setObjectName("recipeVersionsScreen")
+        self._recipes = recipes
+        self._session = session
+        self._tz = zoneinfo.ZoneInfo(tz)
+        self.dialog_factory: Any = SignatureDialog  # tests replace it
+        self.code = ""
+        self.infos: list[Any] = []
+        self.a: int | None = None
+        self.b: int | None = None
+        self.diffs: list[Any] = []
+        self.views: dict[int, Any] = {}
+
+        root = QVBoxLayout(self)
+        root.setContentsMargins(12, 8, 12, 8)
+        self.title = QLabel("", self)
+        self.title.setObjectName("screenTitle")
+        root.addWidget(self.title)
+        body = QHBoxLayout()
+        self.list = CardList(self.tr("No versions."), self)
+        self.list.setFixedWidth(330)
+        self.list.sig_selected.connect(lambda key: self.pick(int(key)))
+        body.addWidget(self.list)
+        right = QVBoxLayout()
+        self.compare_title = QLabel("", self)
+        self.compare_title.setObjectName("sectionTitle")
+        self.compare_title.setWordWrap(True)
+        right.addWidget(self.compare_title)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(18)
+        right.addLayout(self.grid)
+        right.addStretch(1)
+        body.addLayout(right, 1)
+        root.addLayout(body, 1)
+        self.message = MessageLabel(self)
+        root.addWidget(self.message)
+        row = QHBoxLayout()
+        self.back_button = QPushButton(self.tr("◀  Recipe"), self)
+        self.back_button.clicked.connect(self.sig_back.emit)
+        self.approve_button = QPushButton(self.tr("Approve"), self)
+        self.approve_button.setProperty("primary", True)
+        self.approve_button.clicked.connect(self.do_approve)
+        self.rollback_button = QPushButton(self.tr("Roll back to last known-good"), self)
+        self.rollback_button.clicked.connect(self.do_rollback)
+        for b in (self.back_button, self.approve_button, self.rollback_button):
+            row.addWidget(b)
+        root.addLayout(row)
+        self._cells: list[QWidget] = []
+        recipes.sig_changed.connect(lambda _x: self.code and self.show_recipe(self.code))
+
+    # -- loading -----------------------------------------------------------------
+    def show_recipe(self, code: str) -> None:
+        self.code = code
+        self.title.setText(self.tr("Recipe %1 · versions").replace("%1", code))
+        self._recipes.versions(code, on_done=self._got_versions)
+
+    def _got_versions(self, infos: list[Any]) -> None:
+        self.infos = sorted(infos, key=lambda i: i.version, reverse=True)
+        approved = next((i.version for i in self.infos if i.status == "released"), None)
+        known = {i.version for i in self.infos}
+        if self.b not in known:
+            self.b = self.infos[0].version if self.infos else None
+        if self.a not in known or self.a == self.b:
+            self.a = approved if approved not in (None, self.b) else next(
+                (i.version for i in self.infos if i.version != self.b), None)
+        self._cards()
+        self._load_diff()
+
+    def _cards(self) -> None:
+        from hmi.widgets.cardlist import Card
+
+        cards = []
+        for i in self.infos:
+            who = ""
+            if i.approved_by:
+                when = i.approved_at.astimezone(self._tz).strftime("%d.%m. %H:%M") \
+                    if i.approved_at else ""
+                who = self.tr("by %1 %2").replace("%1", i.approved_by).replace("%2", when)
+            detail = " · ".join(x for x in (i.status_text, who,
+                                             self.tr("known good") if i.known_good else "") if x)
+            badge = "A" if i.version == self.a else "B" if i.version == self.b else ""
+            cards.append(Card(key=str(i.version), title=f"v{i.version} · {i.name}",
+                              detail=detail, badge=badge,
+                              severity="warning" if i.status == "draft" else "normal"))
+        self.list.set_cards(cards)
+        self.list.select(str(self.b) if self.b is not None else None)
+        info_b = self._info(self.b)
+        self.approve_button.setEnabled(info_b is not None and info_b.status == "draft")
+        self.approve_button.setText(self.tr("Approve v%1").replace("%1", str(self.b or "")))
+        self.rollback_button.setEnabled(any(i.known_good for i in self.infos))
+
+    def _info(self, version: int | None) -> Any:
+        return next((i for i in self.infos if i.version == version), None)
+
+    def pick(self, version: int) -> None:
+        """Tapped: compare the previous B (now A) with this one (B)."""
+        if version != self.b:
+            self.a, self.b = self.b, version
+        self.message.say("", "ok")
+        self._cards()
+        self._load_diff()
+
+    def _load_diff(self) -> None:
+        if self.a is None or self.b is None:
+            self._render([])
+            return
+        a, b = self.a, self.b
+        for v in (a, b):
+            self._recipes.load(self.code, v, on_done=lambda view, v=v: self._got_view(v, view))
+        self._recipes.diff(self.code, a, b, on_done=self._render)
+
+    def _got_view(self, version: int, view: Any) -> None:
+        self.views[version] = view
+        if self.a in self.views and self.b in self.views:
+            self._render(self.diffs)
+
+    # -- the side-by-side table ----------------------------------------------------
+    def _clear(self) -> None:
+        for w in self._cells:
+            self.grid.removeWidget(w)
+            w.hide()
+            w.deleteLater()
+        self._cells = []
+
+    def _cell(self, text: str, row: int, col: int, name: str = "recipeCell",
+              severity: str = "normal") -> None:
+        lab = QLabel(text, self)
+        lab.setObjectName(name)
+        lab.setProperty("severity", severity)
+        self.grid.addWidget(lab, row, col)
+        self._cells.append(lab)
+
+    def _render(self, diffs: list[Any]) -> None:
+        self.diffs = list(diffs)
+        self._clear()
+        va, vb = self.views.get(self.a), self.views.get(self.b)
+        if va is None or vb is None:
+            self.compare_title.setText(self.tr("Tap two versions to compare them.")
+                                       if len(self.infos) > 1 else "")
+            return
+        n = len(self.diffs)
+        self.compare_title.setText(
+            self.tr("v%1 (A) compared with v%2 (B): %3 parameter(s) differ")
+            .replace("%1", str(self.a)).replace("%2", str(self.b)).replace("%3", str(n)))
+        by_name = {d.parameter: d for d in self.diffs}
+        names = [p.name for p in va.parameters]
+        names += [p.name for p in vb.parameters if p.name not in names]
+        pa = {p.name: p for p in va.parameters}
+        pb = {p.name: p for p in vb.parameters}
+        self._cell(self.tr("Parameter"), 0, 0, "sectionTitle")
+        self._cell(f"v{self.a} (A)", 0, 1, "sectionTitle")
+        self._cell(f"v{self.b} (B)", 0, 2, "sectionTitle")
+        for r, name in enumerate(names, start=1):
+            d = by_name.get(name)
+            self._cell(name, r, 0)
+            for col, p in ((1, pa.get(name)), (2, pb.get(name))):
+                if p is None:
+                    text = self.tr("— not in this version —")
+                    sev = "warning"
+                else:
+                    text = _describe(p)
+                    sev = "warning" if d is not None and col == 2 else "normal"
+                self._cell(text, r, col, "diffCell", sev)
+
+    # -- signed actions ------------------------------------------------------------
+    def _sign(self, meaning: str, summary: str, act: Any) -> None:
+        def on_sign(badge: str, pin: str) -> str | None:
+            try:
+                act(badge, pin).result(timeout=20)
+            except Exception as exc:  # wrong PIN, not allowed, nothing known-good…
+                return getattr(exc, "operator_message", None) or str(exc)
+            return None
+
+        dlg = self.dialog_factory(meaning=meaning, summary=summary, on_sign=on_sign, parent=self)
+        if dlg.exec():
+            self.message.say(self.tr("Signed and recorded."), "ok")
+
+    def do_approve(self) -> None:
+        b = self.b
+        if b is None:
+            return
+        actor = self._session.actor
+        if actor is None:
+            self.message.say(self.tr("Log in first."), "alarm")
+            return
+        self._sign(self.tr("Approved"),
+                   self.tr("Recipe %1 version %2: it may be downloaded to the machine from now "
+                           "on; the approved version before it becomes obsolete.")
+                   .replace("%1", self.code).replace("%2", str(b)),
+                   lambda badge, pin: self._recipes.approve(actor, self.code, b, pin=pin,
+                                                            badge=badge))
+
+    def do_rollback(self) -> None:
+        actor = self._session.actor
+        if actor is None:
+            self.message.say(self.tr("Log in first."), "alarm")
+            return
+        good = max((i.version for i in self.infos if i.known_good), default=None)
+        self._sign(self.tr("Approved"),
+                   self.tr("Roll recipe %1 back: a new version copied from the last known-good "
+                           "version (v%2), approved at once.")
+                   .replace("%1", self.code).replace("%2", str(good)),
+                   lambda badge, pin: self._recipes.rollback(actor, self.code, pin=pin,
+                                                             badge=badge,
+                                                             reason="rollback at the station"))
+
+
+def _describe(p: Any) -> str:
+    unit = f" {p.unit}" if p.unit else ""
+    text = f"{_v(p.value)}{unit}"
+    if p.min_value is not None or p.max_value is not None:
+        text += f"  [{_v(p.min_value)} – {_v(p.max_value)}]"
+    if p.tolerance is not None:
+        text += f"  ±{_v(p.tolerance)}"
+    return text + f"\n{p.tag}"
