@@ -122,6 +122,18 @@ async def main(out: Path) -> None:
         await settle(lambda: win.recipe_view._download is not None and not win.recipe_view.busy
                      and getattr(win.recipe_view._download, "version", 0) == 2)
         win.grab().save(str(out / "recipe_mismatch_1280x800.png"))
+        win.open_recipe_versions("RCP-BRK-100")
+        rv = win.recipe_versions_view
+        await settle(lambda: len(rv.infos) == 2)
+        rv.pick(1)
+        rv.pick(2)
+        await settle(lambda: "compared with" in rv.compare_title.text())
+        win.grab().save(str(out / "recipe_versions_diff_1280x800.png"))
+        tools = stack.tools
+        tools.on_parts(46_000)
+        win.open_tools()
+        await settle()
+        win.grab().save(str(out / "tools_warning_1280x800.png"))
 
         # Instructions: the safety step, the PDF page, a wrong scan, a limit, the sign-off.
         win.open_instructions("WO-1001")

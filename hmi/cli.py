@@ -1,6 +1,8 @@
 """Command line: ``hmi`` starts the station; further commands:
 
 * ``hmi masterdata import FILE`` loads master data;
+* ``hmi orders import FILE`` / ``hmi orders export`` exchange work orders and
+  production results with the ERP (CSV or ISA-95 B2MML V0600; docs/orders-erp.md);
 * ``hmi tags browse opc.tcp://HOST:PORT`` prints a ready-to-paste ``[[machine.tags]]``
   TOML snippet for every variable under a node of an OPC UA server, connecting with
   the same security as the station (``--config``) or as given by options;
@@ -43,7 +45,8 @@ def _station_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="hmi",
         description="MES operator station. Other commands: `hmi masterdata import FILE`, "
-                    "`hmi tags browse URL`, `hmi certs list|accept|reject`.",
+                    "`hmi orders import FILE|export`, `hmi tags browse URL`, "
+                    "`hmi certs list|accept|reject`.",
     )
     src = p.add_mutually_exclusive_group()
     src.add_argument("--demo", action="store_true",

@@ -66,7 +66,10 @@ class ImportReport:
     def summary(self) -> str:
         if not self.created and not self.unchanged:
             return tr("%1: no orders", self.file)
-        new = ", ".join(f"{c} v{v}" for c, v in self.created) or "-"
+        shown = [f"{c} v{v}" for c, v in self.created[:10]]
+        if len(self.created) > 10:  # a week's schedule must not become one endless line
+            shown.append(f"… +{len(self.created) - 10}")
+        new = ", ".join(shown) or "-"
         return tr("%1: %2 order(s) imported (%3), %4 unchanged", self.file, len(self.created),
                   new, len(self.unchanged))
 
