@@ -292,3 +292,42 @@ def test_pause_needs_a_reason_and_shows_it(qtbot, station: Station) -> None:
 
 
 
+
+
+def test_every_screen_fits_the_panel_with_a_two_line_banner(qtbot, station: Station) -> None:
+    """1280×800 with the order screens added and a long banner: nothing grows the window,
+    and every navigation target stays at least 72 px high."""
+    from hmi.app import _load_theme
+    from hmi.services.production import ProductionMonitor
+    from hmi.views.main_window import MainWindow
+
+    app = QCoreApplication.instance()
+    _load_theme(app)
+    from hmi.services.session import StationSession
+
+    monitor = ProductionMonitor(CFG)
+    session = StationSession(station.worker)
+    win = MainWindow(CFG, session, monitor)
+    qtbot.addWidget(win)
+    stack = station.stack
+    svc = SimpleNamespace(orders=stack.orders, tools=stack.tools,
+                          instructions=stack.instructions, recipes=stack.recipes,
+                          read_tag=lambda n: (None, False), media_root=MEDIA,
+                          driver=lambda: None)
+    win._services = svc
+    win._attach_order_screens(svc)
+    session.actor = station.session.actor
+    session.sig_user_logged_in.emit(session.actor)
+    win.resize(1280, 800)
+    win.show()
+    win.show_error("Tool DIE-BRK-100-A reached its life limit (50,000). No order using it can "
+                   "start or resume until maintenance resets it. " * 2, "alarm")
+    stack.instructions.open("WO-1001").result(10)
+    for key in ("orders", "instructions", "recipe", "recipe_versions", "tools"):
+        win.stack.setCurrentWidget(win.screens[key])
+        qtbot.waitUntil(lambda key=key: win.screens[key].isVisible(), timeout=5_000)
+        QCoreApplication.processEvents()
+        assert win.height() <= 800, f"{key}: the window grew to {win.height()} px"
+        assert win.minimumSizeHint().height() <= 800, key
+    for key, button in win.nav_buttons.items():
+        assert button.height() >= 72, f"{key} button is {button.height()} px"

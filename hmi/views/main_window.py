@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         nav_lay = QVBoxLayout(self.nav)
         nav_lay.setContentsMargins(4, 4, 4, 4)
-        nav_lay.setSpacing(0)  # seven 80-px targets and a two-line banner fit in 800 px
+        nav_lay.setSpacing(0)  # eight 72-px targets, Log out and a two-line banner fit in 800 px
         self._nav_group = QButtonGroup(self)
         self.stack = QStackedWidget(central)
         self.scans = scans or ScanHub(self)
