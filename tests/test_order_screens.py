@@ -68,7 +68,7 @@ def machine() -> Iterator[SimpleNamespace]:
     server = SimServer(model, port=0, tick_s=0.05)
     loop.run(server.start())
     try:
-        yield SimpleNamespace(url=server.urls["opcua"], model=model)
+        yield SimpleNamespace(url=server.urls["opcua"], model=model, loop=loop)
     finally:
         loop.run(server.stop())
         loop.close()
@@ -331,3 +331,56 @@ def test_every_screen_fits_the_panel_with_a_two_line_banner(qtbot, station: Stat
         assert win.minimumSizeHint().height() <= 800, key
     for key, button in win.nav_buttons.items():
         assert button.height() >= 72, f"{key} button is {button.height()} px"
+
+
+def test_a_setpoint_changed_at_the_panel_is_a_deviation_and_blocks_the_resume(
+        qtbot, station: Station, machine) -> None:
+    stack = station.stack
+    anna = station.session.actor
+    eva = station.auth.login("4001", "5678")
+    stack.recipes.approve(eva, "RCP-BRK-100", 1, pin="5678").result(20)
+    for code in ("DIE-BRK-100-A", "FIX-NEST-01"):
+        stack.tools.scan(anna, code, ORDER)
+    banners: list[Any] = []
+    stack.recipes.sig_deviation.connect(banners.append)
+
+    def at_panel(name: str, value: float) -> None:
+        async def call() -> None:
+            machine.model.set_recipe_setpoint(name, value)
+        machine.loop.run(call())
+
+    async def scenario() -> None:
+        async with open_driver(machine.url, CFG.device_tags(), on_value=stack.on_tag_value,
+                               on_state=lambda s: None) as driver:
+            result = await stack.recipes.download(anna, "RCP-BRK-100", 1, order_code=ORDER,
+                                                  operation_sequence=10, driver=driver)
+            assert result.ok, result.message
+            stack.recipes.validate(anna, result.event_id, True).result(10)
+            stack.orders.start(anna, ORDER)
+            await until(lambda: stack.recipes.watching, what="the drift watch")
+            stack.orders.pause(anna, ORDER, "Break")
+            await until(lambda: stack.orders.active() is not None
+                        and stack.orders.active().state == "paused", what="the pause")
+            at_panel("stroke", 50.0)  # someone at the machine panel, during the break
+            await until(lambda: any(d.parameter == "stroke" for d in stack.recipes.deviations()),
+                        what="the stroke deviation")
+            with pytest.raises(Exception) as refused:
+                stack.orders.resume(anna, ORDER)
+            assert "deviates from the recipe: stroke 50 ≠ 42" in str(refused.value.blockers[0]
+                                                                    .reason)
+            at_panel("stroke", 42.0)  # set back
+            await until(lambda: not stack.recipes.deviations(), what="the deviation to end")
+            stack.orders.resume(anna, ORDER)
+            await until(lambda: stack.orders.active().state == "running", what="the resume")
+
+    run(scenario())
+    kinds = [(d.parameter, getattr(d, "kind", "started")) for d in banners]
+    assert ("stroke", "started") in kinds and ("stroke", "ended") in kinds
+    from hmi.store.models import RecipeDeviationEvent
+
+    qtbot.waitUntil(lambda: len(station.rows(RecipeDeviationEvent)) == 2, timeout=5_000)
+    started, ended = station.rows(RecipeDeviationEvent)
+    assert (started.kind, started.parameter, started.setpoint, started.actual) == \
+        ("started", "stroke", 42.0, 50.0)
+    assert ended.kind == "ended" and ended.started_id == started.id
+    assert started.order_code == ORDER

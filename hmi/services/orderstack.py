@@ -9,8 +9,9 @@ start and completion check registries and a few facts:
 * machine facts: part counts go to the running order and the mounted tools,
   the machine state to the recipe drift watch (no deviation while stopped);
 * every machine value goes to the recipe drift watch;
-* the running order decides which downloaded recipe the drift watch compares
-  against (the order's last good download).
+* the active (running or paused) order decides which downloaded recipe the
+  drift watch compares against (the order's last good download); an open
+  deviation blocks its resume (``recipe.ready``).
 
 The app (:mod:`hmi.app`) and the screen tests build the same :class:`OrderStack`,
 so what is tested is what runs.
@@ -95,8 +96,13 @@ class OrderStack(QObject):
                        tr("orders", "Open Instructions and finish the mandatory steps."))
 
     def _watch_recipe(self) -> None:
-        """Drift is watched against the recipe downloaded for the running order."""
-        running = self.orders.running_operation()
+        """Drift is watched against the recipe downloaded for the active order.
+
+        Active means running *or paused*: a setpoint changed at the machine panel
+        during a pause is a deviation too, and it blocks the resume.
+        """
+        row = self.orders.active()
+        running = (row.code, row.operation_sequence) if row is not None else None
         if running == self._watched:
             return
         self._watched = running

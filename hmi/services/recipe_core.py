@@ -412,6 +412,10 @@ class WatchedParam:
     setpoint: float
     tolerance: float
     data_type: str = "real"
+    #: "setpoint": the machine's setpoint tag must keep the recipe value (a change at
+    #: the machine panel is a deviation whether or not the machine runs); "actual": a
+    #: measured value within ± tolerance, judged only while the machine runs.
+    kind: str = "actual"
 
     def within(self, value: object) -> bool:
         if self.data_type == "bool":
@@ -424,12 +428,23 @@ class WatchedParam:
 
 
 def watched_params(params: Iterable[ParamSpec]) -> list[WatchedParam]:
-    """The parameters with a tolerance, as the watcher sees them."""
-    return [
-        WatchedParam(p.name, p.watched_tag, float(p.value), float(p.tolerance), p.data_type)
-        for p in params
-        if p.tolerance is not None
-    ]
+    """What the drift watch compares after a download.
+
+    * Every parameter's **setpoint tag** must keep the downloaded value (within its
+      tolerance when the parameter has one and no separate actual tag, else exactly,
+      to the tag type's precision): an operator changing it at the machine panel is a
+      deviation.
+    * A parameter with an ``actual_tag`` and a tolerance also has its measured value
+      watched (``"<name> (actual)"``), while the machine runs.
+    """
+    out: list[WatchedParam] = []
+    for p in params:
+        own_tol = float(p.tolerance) if p.tolerance is not None and not p.actual_tag else 0.0
+        out.append(WatchedParam(p.name, p.tag, float(p.value), own_tol, p.data_type, "setpoint"))
+        if p.actual_tag and p.tolerance is not None:
+            out.append(WatchedParam(f"{p.name} (actual)", p.actual_tag, float(p.value),
+                                    float(p.tolerance), p.data_type, "actual"))
+    return out
 
 
 @dataclass(frozen=True)
@@ -482,7 +497,8 @@ class DriftWatcher:
     tag sends nothing more): the machine time is then estimated as the newest source
     time plus the wall time since it was received. A change counts once it has lasted
     ``persist_s`` seconds of that time. While the machine is not running
-    (:meth:`set_running`), no deviation starts; open ones may still end.
+    (:meth:`set_running`), no deviation of a measured (``actual``) value starts; open
+    ones may still end. Setpoint tags are judged whether the machine runs or not.
     """
 
     params: Sequence[WatchedParam]
@@ -513,7 +529,7 @@ class DriftWatcher:
         self.running = running
         if not running:
             for t in self._by_name.values():
-                if not t.out:
+                if not t.out and t.param.kind == "actual":
                     t.pending_since = None
 
     def feed(self, tag: str, value: object, good: bool, source_ts: dt.datetime,
@@ -528,7 +544,7 @@ class DriftWatcher:
                 continue
             t.last_value = value
             now_out = not t.param.within(value)
-            if now_out == t.out or (now_out and not self.running):
+            if now_out == t.out or (now_out and not self.running and t.param.kind == "actual"):
                 t.pending_since = None
             elif t.pending_since is None:
                 t.pending_since, t.pending_value = source_ts, value

@@ -762,6 +762,16 @@ class RecipeService(QObject):
         def blocker(reason: str, todo: str) -> Blocker:
             return Blocker(PREREQUISITE, reason, todo)
 
+        # The machine no longer holds what was validated (e.g. a setpoint changed at the
+        # panel while the order was paused): resuming would run on unchecked values.
+        open_devs = [d for d in self._open.values() if d.order_code == ctx.order_code]
+        if open_devs:
+            names = ", ".join(f"{d.parameter} {_plain(d.actual)} ≠ {_plain(d.setpoint)}"
+                              for d in open_devs)
+            return blocker(tr(CTX, "The machine deviates from the recipe: %1.", names),
+                           tr(CTX, "Set the values back at the machine, or download the "
+                              "recipe again and validate it."))
+
         with self._sf() as s:
             if code is None:
                 q = select(WorkOrder).where(WorkOrder.code == ctx.order_code)
@@ -931,6 +941,10 @@ class RecipeService(QObject):
                 mismatches=tuple(Mismatch(m["parameter"], m.get("expected"), m.get("read_back"),
                                           m.get("reason", "")) for m in ev.mismatches or ()),
                 validation=val)
+
+
+def _plain(x: object) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
 
 
 def _recipe() -> Any:

@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.recipe_versions_view)
             self.screens["recipe_versions"] = self.recipe_versions_view
             self.recipe_view.sig_versions.connect(self.open_recipe_versions)
+            svc.recipes.sig_deviation.connect(self._recipe_deviation)
             self.recipe_versions_view.sig_back.connect(
                 lambda: self.stack.setCurrentWidget(self.recipe_view))
 
@@ -239,6 +240,18 @@ class MainWindow(QMainWindow):
         self.recipe_view.show_order(order_code)
         self.stack.setCurrentWidget(self.recipe_view)
         self.nav_buttons["orders"].setChecked(True)
+
+    def _recipe_deviation(self, dev: Any) -> None:
+        """A value left the recipe (a setpoint changed at the panel): everyone sees it."""
+        if getattr(dev, "kind", "started") != "started":
+            return
+        actual = f"{dev.actual:g}" if isinstance(dev.actual, float) else str(dev.actual)
+        self.banner.show_message(
+            self.tr("Recipe deviation on order %1: %2 is %3, the recipe says %4 ± %5. Set it "
+                    "back at the machine or download the recipe again.")
+            .replace("%1", dev.order_code or "").replace("%2", dev.parameter)
+            .replace("%3", actual).replace("%4", f"{dev.setpoint:g}")
+            .replace("%5", f"{dev.tolerance:g}"), severity="alarm")
 
     def open_tools(self) -> None:
         self.tools_view.refresh()
