@@ -153,6 +153,9 @@ def test_a_full_order_through_the_screens(qtbot, station: Station, machine) -> N
     assert ("DIE-BRK-100-A", "verified") in kinds or ("DIE-BRK-100-A", "mounted") in kinds
     orders.refresh()
     assert "✓ DIE-BRK100: DIE-BRK-100-A" in orders.tool_state.text()
+    # The blockers on screen follow: the tools one is gone, the recipe one stays.
+    assert "DIE-BRK100" not in orders.blockers.text()
+    assert "RCP-BRK-100" in orders.blockers.text() and orders.blockers.isVisibleTo(orders)
 
     # The process engineer approves the recipe (e-signature), then the operator
     # downloads it to the machine over OPC UA and checks the read-back.
@@ -185,8 +188,10 @@ def test_a_full_order_through_the_screens(qtbot, station: Station, machine) -> N
     assert dl.result == "ok" and dl.order_code == ORDER
     assert dl.verified_values["press_force"] == pytest.approx(18.0)
 
-    # Now the order starts.
-    orders.blockers.hide()
+    # Back on the Orders screen nothing blocks any more; the order starts.
+    orders.hide()
+    orders.show()
+    assert not orders.blockers.isVisibleTo(orders)
     tap(qtbot, orders.start_button)
     qtbot.waitUntil(lambda: stack.orders.active() is not None, timeout=10_000)
     assert stack.orders.active().code == ORDER

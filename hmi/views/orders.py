@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -114,6 +115,34 @@ class ReportDialog(QDialog):
         return self.good.text(), self.scrap.text()
 
 
+class CodeDialog(QDialog):
+    """Type a code from a label that does not scan (checked like a scan)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Type tool code"))
+        lay = QVBoxLayout(self)
+        title = QLabel(self.tr("Type the code on the tool's label"), self)
+        title.setObjectName("dialogTitle")
+        self.field = QLineEdit(self)
+        self.field.setMaxLength(64)
+        lay.addWidget(title)
+        lay.addWidget(self.field)
+        row = QHBoxLayout()
+        ok = QPushButton(self.tr("Check code"), self)
+        ok.setProperty("primary", True)
+        ok.clicked.connect(self.accept)
+        cancel = QPushButton(self.tr("Cancel"), self)
+        cancel.clicked.connect(self.reject)
+        row.addWidget(cancel)
+        row.addWidget(ok)
+        lay.addLayout(row)
+        self.field.returnPressed.connect(self.accept)
+
+    def code(self) -> str:
+        return self.field.text().strip()
+
+
 class OrdersView(QWidget):
     sig_open_instructions = Signal(str)  # order code
     sig_open_recipe = Signal(str)  # order code
@@ -131,6 +160,7 @@ class OrdersView(QWidget):
         self._selected: str | None = None
         self.pause_dialog_factory: Callable[..., Any] = PauseDialog  # tests replace them
         self.report_dialog_factory: Callable[..., Any] = ReportDialog
+        self.code_dialog_factory: Callable[..., Any] = CodeDialog
 
         root = QHBoxLayout(self)
         root.setContentsMargins(12, 8, 12, 8)
@@ -189,9 +219,12 @@ class OrdersView(QWidget):
             lambda: self._selected and self.sig_open_recipe.emit(self._selected))
         self.tools_button = QPushButton(self.tr("Tools"), self)
         self.tools_button.clicked.connect(self.sig_open_tools.emit)
+        self.type_code_button = QPushButton(self.tr("Type tool code"), self)
+        self.type_code_button.clicked.connect(self.do_type_code)
         links.addWidget(self.instructions_button)
         links.addWidget(self.recipe_button)
         links.addWidget(self.tools_button)
+        links.addWidget(self.type_code_button)
         right.addLayout(links)
         buttons = QHBoxLayout()
         self.start_button = QPushButton(self.tr("Start"), self)
@@ -225,6 +258,7 @@ class OrdersView(QWidget):
         super().showEvent(event)
         if self._scans is not None:
             self._scans.add_handler(self.take_scan)
+        self.refresh()  # back from the recipe or tools screen: blockers may have changed
 
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().hideEvent(event)
@@ -283,7 +317,18 @@ class OrdersView(QWidget):
             pick = active or nxt or (rows[0] if rows else None)
             self._selected = pick.code if pick is not None else None
         self.queue.select(self._selected)
-        self._show(self._row(self._selected))
+        row = self._row(self._selected)
+        self._show(row)
+        if self.blockers.isVisibleTo(self):
+            # Blockers on screen must be current: a tool just scanned may have cleared one.
+            blockers: list[Any] = []
+            if row is not None and row.state in ("planned", "paused"):
+                try:
+                    blockers = self._orders.check_start(self._session.actor, row.code,
+                                                        row.operation_sequence)
+                except Exception:  # the order vanished or cannot be checked: say nothing stale
+                    blockers = []
+            self.show_blockers(blockers)
 
     def select(self, code: str) -> None:
         self._selected = code
@@ -333,6 +378,12 @@ class OrdersView(QWidget):
         self.complete_button.setEnabled(r.state in ("running", "paused"))
         self.instructions_button.setEnabled(bool(r.instruction_code))
         self.recipe_button.setEnabled(bool(r.recipe_code))
+
+    def do_type_code(self) -> None:
+        """A damaged label: the tool's code typed in is checked exactly like a scan."""
+        dlg = self.code_dialog_factory(self)
+        if dlg.exec() and dlg.code():
+            self.take_scan(SimpleNamespace(text=dlg.code()))
 
     def _show_tools(self, r: Any) -> None:
         if self._tools is None or not r.tool_list_code:
