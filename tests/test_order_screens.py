@@ -389,3 +389,39 @@ def test_a_setpoint_changed_at_the_panel_is_a_deviation_and_blocks_the_resume(
         ("started", "stroke", 42.0, 50.0)
     assert ended.kind == "ended" and ended.started_id == started.id
     assert started.order_code == ORDER
+
+
+def test_a_recipe_for_another_machine_is_never_written(qtbot, station: Station, machine) -> None:
+    """Equipment ST-20's recipe is refused at ST-10 before any write; a line recipe is fine."""
+    from hmi.store.models import Recipe, RecipeParameter
+
+    stack = station.stack
+    anna = station.session.actor
+    eva = station.auth.login("4001", "5678")
+    with station.sf.begin() as s:
+        for code, equipment in (("RCP-ST20", "ST-20"), ("RCP-LINE1", "LINE-1")):
+            s.add(Recipe(code=code, version=1, status="draft", name=code, product_code="BRK-100",
+                         equipment_code=equipment, source="test",
+                         parameters=[RecipeParameter(position=1, name="stroke", tag="stroke_sp",
+                                                     value=55.0, unit="mm", min_value=30,
+                                                     max_value=60)]))
+    for code in ("RCP-ST20", "RCP-LINE1"):
+        stack.recipes.approve(eva, code, 1, pin="5678").result(20)
+
+    async def scenario() -> tuple[Any, Any, Any, Any]:
+        async with open_driver(machine.url, CFG.device_tags(), on_value=lambda v: None,
+                               on_state=lambda s: None) as driver:
+            before = (await driver.read(["stroke_sp"]))["stroke_sp"].value
+            other = await stack.recipes.download(anna, "RCP-ST20", 1, order_code=ORDER,
+                                                 operation_sequence=10, driver=driver)
+            after = (await driver.read(["stroke_sp"]))["stroke_sp"].value
+            line = await stack.recipes.download(anna, "RCP-LINE1", 1, order_code=ORDER,
+                                                operation_sequence=10, driver=driver)
+            return before, other, after, line
+
+    before, other, after, line = run(scenario())
+    assert before != 55.0
+    assert other.result == "refused"
+    assert "is for ST-20, not for this station (ST-10). Nothing was written" in other.message
+    assert after == before  # the machine still holds what it had
+    assert line.result == "ok" and line.verified["stroke"] == 55.0

@@ -404,6 +404,13 @@ class RecipeService(QObject):
             refusal = tr(CTX, "%1 is obsolete and cannot be downloaded.", label) + " " + (
                 tr(CTX, "Download the approved version v%1.", approved) if approved
                 else tr(CTX, "Ask a process engineer to approve a version."))
+        elif view.equipment_code and view.equipment_code != self._station and (
+                lineage := await self._worker.run(self._station_lineage)) is not None \
+                and view.equipment_code not in lineage:
+            # A recipe made for another machine must never reach this one.
+            refusal = tr(CTX, "%1 is for %2, not for this station (%3). Nothing was written. "
+                         "Check the order's recipe with the process engineer.", label,
+                         view.equipment_code, self._station)
         else:
             problems = check_parameters(view.parameters, tags)
             if problems:
@@ -874,6 +881,22 @@ class RecipeService(QObject):
             approved = s.scalar(select(func.max(R.version)).where(R.code == code,
                                                                    R.status == RELEASED))
             return self._view_in(s, code, version), approved
+
+    def _station_lineage(self) -> list[str] | None:
+        """This station and its parents in the equipment hierarchy (None: not in master data)."""
+        from hmi.store.models import Equipment
+
+        chain: list[str] = []
+        code: str | None = self._station
+        with self._sf() as s:
+            while code is not None and code not in chain:
+                row = s.scalars(select(Equipment).where(Equipment.code == code)
+                                .order_by(Equipment.version.desc()).limit(1)).first()
+                if row is None:
+                    break
+                chain.append(code)
+                code = row.parent_code
+        return chain or None
 
     def _history(self, s: Session, code: str) -> tuple[list[tuple[int, Any, str]],
                                                          list[tuple[Any, str]]]:
