@@ -883,7 +883,8 @@ class RecipeService(QObject):
             return self._view_in(s, code, version), approved
 
     def _station_lineage(self) -> list[str] | None:
-        """This station and its parents in the equipment hierarchy (None: not in master data)."""
+        """This station and its parents in the equipment hierarchy (None: not in master data;
+        the equipment check of a download is then skipped, which is logged)."""
         from hmi.store.models import Equipment
 
         chain: list[str] = []
@@ -896,6 +897,9 @@ class RecipeService(QObject):
                     break
                 chain.append(code)
                 code = row.parent_code
+        if not chain:
+            log.warning("station %s is not in the equipment master data: a recipe's "
+                        "equipment cannot be checked at download", self._station)
         return chain or None
 
     def _history(self, s: Session, code: str) -> tuple[list[tuple[int, Any, str]],
