@@ -16,3 +16,17 @@ pytest_plugins = [
     "tests.fixtures.simulator",
     "tests.fixtures.station",
 ]
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def themed(qapp):
+    """The station's real QSS theme for this test (sizes depend on it); restored after."""
+    from hmi.app import _load_theme
+
+    before = qapp.styleSheet()
+    _load_theme(qapp)
+    yield qapp
+    qapp.setStyleSheet(before)

@@ -299,16 +299,13 @@ def test_pause_needs_a_reason_and_shows_it(qtbot, station: Station) -> None:
 
 
 
-def test_every_screen_fits_the_panel_with_a_two_line_banner(qtbot, station: Station) -> None:
+def test_every_screen_fits_the_panel_with_a_two_line_banner(qtbot, station: Station,
+                                                           themed) -> None:
     """1280×800 with the order screens added and a long banner: nothing grows the window,
     and every navigation target stays at least 72 px high."""
-    from hmi.app import _load_theme
     from hmi.services.production import ProductionMonitor
-    from hmi.views.main_window import MainWindow
-
-    app = QCoreApplication.instance()
-    _load_theme(app)
     from hmi.services.session import StationSession
+    from hmi.views.main_window import MainWindow
 
     monitor = ProductionMonitor(CFG)
     session = StationSession(station.worker)

@@ -411,7 +411,7 @@ def test_trend_marks_a_value_stale_when_the_link_drops(qtbot, cfg):
     qtbot.waitUntil(lambda: not view.trend.is_stale("temperature"), timeout=3_000)
 
 
-def test_every_screen_fits_the_1280x800_panel_even_with_a_message_banner(qtbot, plant):
+def test_every_screen_fits_the_1280x800_panel_even_with_a_message_banner(qtbot, plant, themed):
     from types import SimpleNamespace
 
     from hmi.services.session import StationSession
@@ -424,7 +424,8 @@ def test_every_screen_fits_the_1280x800_panel_even_with_a_message_banner(qtbot, 
         downtime=plant.downtime, alarms=plant.alarms, andon=plant.andon, kpis=plant.kpis,
         load_history=None, load_stops=None))
     win.show_error("The machine connection was lost. The station is reconnecting; values shown "
-                   "are the last ones received.", "warning")
+                   "are the last ones received. Call maintenance if it stays like this for "
+                   "more than a few minutes. " * 2, "warning")  # a two-line banner
     win.login_view.show_message("Wrong PIN. 3 attempts left before the badge is locked for 5 "
                                 "minutes.", "alarm")
     win.show()

@@ -102,7 +102,7 @@ class AndonView(QWidget):
         fields.addWidget(self.badge)
         fields.addWidget(self.pin)
         side.addLayout(fields)
-        self.keypad = Keypad(self)
+        self.keypad = Keypad(self, compact=True)  # the screen also fits a two-line banner
         self.keypad.set_target(self.badge)
         self.badge.returnPressed.connect(self.pin.setFocus)
         side.addWidget(self.keypad)

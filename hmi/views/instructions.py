@@ -135,9 +135,7 @@ class InstructionView(QWidget):
         self.limits.setObjectName("bigReason")
         self.value = QLineEdit(self.page_value)
         self.value.setMaxLength(16)
-        self.keypad = Keypad(self.page_value, decimal=True)
-        for key in self.keypad.keys.values():  # five rows must fit beside the step
-            key.setProperty("compact", True)
+        self.keypad = Keypad(self.page_value, decimal=True, compact=True)  # fits beside the step
         self.keypad.set_target(self.value)
         self.keypad.sig_enter_pressed.connect(self.do_primary)
         pv.addWidget(self.limits)

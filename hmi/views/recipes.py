@@ -308,6 +308,7 @@ class RecipeVersionsView(QWidget):
         self.b: int | None = None
         self.diffs: list[Any] = []
         self.views: dict[int, Any] = {}
+        self._diff_for: tuple[int, int] | None = None
 
         root = QVBoxLayout(self)
         root.setContentsMargins(12, 8, 12, 8)
@@ -403,14 +404,20 @@ class RecipeVersionsView(QWidget):
             self._render([])
             return
         a, b = self.a, self.b
+        self._diff_for: tuple[int, int] | None = None
         for v in (a, b):
             self._recipes.load(self.code, v, on_done=lambda view, v=v: self._got_view(v, view))
-        self._recipes.diff(self.code, a, b, on_done=self._render)
+        self._recipes.diff(self.code, a, b, on_done=lambda diffs: self._got_diff((a, b), diffs))
 
     def _got_view(self, version: int, view: Any) -> None:
         self.views[version] = view
-        if self.a in self.views and self.b in self.views:
-            self._render(self.diffs)
+        self._render(self.diffs)
+
+    def _got_diff(self, pair: tuple[int, int], diffs: list[Any]) -> None:
+        if pair != (self.a, self.b):
+            return  # an answer for a pair no longer on screen
+        self._diff_for = pair
+        self._render(diffs)
 
     # -- the side-by-side table ----------------------------------------------------
     def _clear(self) -> None:
@@ -432,6 +439,8 @@ class RecipeVersionsView(QWidget):
         self.diffs = list(diffs)
         self._clear()
         va, vb = self.views.get(self.a), self.views.get(self.b)
+        if getattr(self, "_diff_for", None) != (self.a, self.b):
+            va = vb = None  # never show a comparison before its diff has arrived
         if va is None or vb is None:
             self.compare_title.setText(self.tr("Tap two versions to compare them.")
                                        if len(self.infos) > 1 else "")

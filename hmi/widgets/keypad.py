@@ -14,7 +14,8 @@ class Keypad(QWidget):
 
     sig_enter_pressed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, decimal: bool = False) -> None:
+    def __init__(self, parent: QWidget | None = None, *, decimal: bool = False,
+                 compact: bool = False) -> None:
         super().__init__(parent)
         self._target: QLineEdit | None = None
         grid = QGridLayout(self)
@@ -28,6 +29,8 @@ class Keypad(QWidget):
         for i, key in enumerate(layout):
             btn = QPushButton(labels.get(key, key), self)
             btn.setObjectName("keypadKey")
+            if compact:  # 56-px keys where the keypad shares the screen (still gloved-finger size)
+                btn.setProperty("compact", True)
             btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             if key == "enter":
                 btn.setProperty("primary", True)
