@@ -422,3 +422,20 @@ def test_a_recipe_for_another_machine_is_never_written(qtbot, station: Station, 
     assert "is for ST-20, not for this station (ST-10). Nothing was written" in other.message
     assert after == before  # the machine still holds what it had
     assert line.result == "ok" and line.verified["stroke"] == 55.0
+
+
+def test_reason_dialogs_take_one_tap(qtbot) -> None:
+    """The real pause, skip and tool-reset dialogs: one tap on a reason closes them with it."""
+    from PySide6.QtWidgets import QDialog
+
+    from hmi.views.instructions import SkipDialog
+    from hmi.views.orders import PauseDialog
+    from hmi.views.tools import ResetDialog
+
+    for dlg, reason in ((PauseDialog(), "Waiting for material"),
+                        (SkipDialog(), "Done by someone else"),
+                        (ResetDialog("DIE-BRK-100-A"), "Wear parts replaced")):
+        qtbot.addWidget(dlg)
+        dlg.show()
+        tap(qtbot, dlg.buttons[reason])
+        assert dlg.result() == QDialog.DialogCode.Accepted and dlg.reason == reason

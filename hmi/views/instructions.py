@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from hmi.services.instructions import InstructionError, InstructionService, StepSpec
 from hmi.services.permissions import PermissionDenied
 from hmi.widgets.cardlist import Card, CardList
+from hmi.widgets.choice_dialog import ChoiceDialog
 from hmi.widgets.keypad import Keypad
 from hmi.widgets.media import MediaView
 from hmi.widgets.message import MessageLabel
@@ -37,30 +38,15 @@ from hmi.widgets.signature_dialog import SignatureDialog
 SKIP_REASONS = ("Not needed for this part", "Done by someone else", "Equipment not available")
 
 
-class SkipDialog(QDialog):
+class SkipDialog(ChoiceDialog):
     """Why an optional step is skipped: one tap on a reason."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Skip step"))
-        self.reason = ""
-        lay = QVBoxLayout(self)
-        title = QLabel(self.tr("Why is this step skipped?"), self)
-        title.setObjectName("dialogTitle")
-        lay.addWidget(title)
-        self.buttons: list[QPushButton] = []
-        for text in SKIP_REASONS:
-            btn = QPushButton(self.tr(text), self)
-            btn.clicked.connect(lambda _=False, t=text: self._choose(t))
-            lay.addWidget(btn)
-            self.buttons.append(btn)
-        cancel = QPushButton(self.tr("Cancel"), self)
-        cancel.clicked.connect(self.reject)
-        lay.addWidget(cancel)
+        def t(text: str) -> str:
+            return QCoreApplication.translate("SkipDialog", text)
 
-    def _choose(self, text: str) -> None:
-        self.reason = text
-        self.accept()
+        super().__init__(t("Skip step"), t("Why is this step skipped?"),
+                         [t(r) for r in SKIP_REASONS], parent=parent)
 
 
 class InstructionView(QWidget):

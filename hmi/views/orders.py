@@ -14,11 +14,10 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from hmi.services.permissions import PermissionDenied
 from hmi.views import presenters
 from hmi.widgets.cardlist import Card, CardList
+from hmi.widgets.choice_dialog import ChoiceDialog
 from hmi.widgets.keypad import Keypad
 from hmi.widgets.message import MessageLabel
 
@@ -38,30 +38,15 @@ PAUSE_REASONS = ("Break", "Waiting for material", "Quality hold", "Changeover", 
                  "Other")
 
 
-class PauseDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Pause order"))
-        self.reason = ""
-        lay = QVBoxLayout(self)
-        title = QLabel(self.tr("Why is the order paused?"), self)
-        title.setObjectName("dialogTitle")
-        lay.addWidget(title)
-        grid = QGridLayout()
-        self.buttons: dict[str, QPushButton] = {}
-        for i, text in enumerate(PAUSE_REASONS):
-            btn = QPushButton(self.tr(text), self)
-            btn.clicked.connect(lambda _=False, t=text: self._choose(t))
-            grid.addWidget(btn, i // 2, i % 2)
-            self.buttons[text] = btn
-        lay.addLayout(grid)
-        cancel = QPushButton(self.tr("Cancel"), self)
-        cancel.clicked.connect(self.reject)
-        lay.addWidget(cancel)
+class PauseDialog(ChoiceDialog):
+    """Why the order is paused: one tap on a reason."""
 
-    def _choose(self, text: str) -> None:
-        self.reason = text
-        self.accept()
+    def __init__(self, parent: QWidget | None = None) -> None:
+        def t(text: str) -> str:
+            return QCoreApplication.translate("PauseDialog", text)
+
+        super().__init__(t("Pause order"), t("Why is the order paused?"),
+                         [t(r) for r in PAUSE_REASONS], columns=2, parent=parent)
 
 
 class ReportDialog(QDialog):

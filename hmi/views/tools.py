@@ -12,39 +12,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from hmi.services.permissions import PermissionDenied
 from hmi.widgets.cardlist import Card, CardList
+from hmi.widgets.choice_dialog import ChoiceDialog
 from hmi.widgets.message import MessageLabel
 
 RESET_REASONS = ("Reground / repaired", "Wear parts replaced", "Inspected, within limits",
                  "Replaced by a new tool")
 
 
-class ResetDialog(QDialog):
-    def __init__(self, code: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Reset tool life"))
-        self.reason = ""
-        lay = QVBoxLayout(self)
-        title = QLabel(self.tr("What was done to %1?").replace("%1", code), self)
-        title.setObjectName("dialogTitle")
-        lay.addWidget(title)
-        self.buttons: dict[str, QPushButton] = {}
-        for text in RESET_REASONS:
-            btn = QPushButton(self.tr(text), self)
-            btn.clicked.connect(lambda _=False, t=text: self._choose(t))
-            lay.addWidget(btn)
-            self.buttons[text] = btn
-        cancel = QPushButton(self.tr("Cancel"), self)
-        cancel.clicked.connect(self.reject)
-        lay.addWidget(cancel)
+class ResetDialog(ChoiceDialog):
+    """What maintenance did to the tool: one tap on a reason."""
 
-    def _choose(self, text: str) -> None:
-        self.reason = text
-        self.accept()
+    def __init__(self, code: str, parent: QWidget | None = None) -> None:
+        def t(text: str) -> str:
+            return QCoreApplication.translate("ResetDialog", text)
+
+        super().__init__(t("Reset tool life"), t("What was done to %1?").replace("%1", code),
+                         [t(r) for r in RESET_REASONS], parent=parent)
 
 
 def tool_card(t: Any) -> Card:
