@@ -867,14 +867,19 @@ def _build_recipe(r: RecipeIn) -> m.Recipe:
 
 
 def _build_plan(r: InspectionPlanIn) -> m.InspectionPlan:
+    # Every column is set here (not left to its INSERT default) so that the content of
+    # a plan built from the file compares equal to the stored one.
     return m.InspectionPlan(
-        name=r.name, product_code=r.product,
+        name=r.name, product_code=r.product, operation=None, grace_minutes=10.0,
+        signer_must_differ=True,
         characteristics=[
             m.InspectionCharacteristic(
                 position=i + 1, code=c.code, name=c.name, kind=c.type, target=c.target,
                 lsl=c.lsl, usl=c.usl, unit=c.unit, subgroup_size=c.subgroup_size,
                 frequency_units=c.every_units, frequency_minutes=c.every_minutes,
-                requires_signature=c.requires_signature,
+                requires_signature=c.requires_signature, resolution=None, physical_min=None,
+                physical_max=None, frequencies=[], defect_codes=[], chart=None,
+                rule_set="nelson", reaction="note", gauge_kind=None,
             )
             for i, c in enumerate(r.characteristics)
         ],

@@ -51,7 +51,14 @@ from hmi.store.models.process import (
     WorkInstruction,
     WorkInstructionStep,
 )
-from hmi.store.models.quality import InspectionCharacteristic, InspectionPlan, InspectionResult
+from hmi.store.models.quality import (
+    DispositionEvent,
+    Gauge,
+    InspectionCharacteristic,
+    InspectionPlan,
+    InspectionResult,
+    SpcLimitsEvent,
+)
 from hmi.store.models.sync import MasterChangeEvent, MasterDataImportEvent, SyncState
 from hmi.store.models.tooling import Tool, ToolEvent, ToolList, ToolListItem
 
@@ -65,8 +72,10 @@ __all__ = [
     "DowntimeEventKind",
     "DowntimeReason",
     "DowntimeReasonFaultCode",
+    "DispositionEvent",
     "Equipment",
     "EquipmentLevel",
+    "Gauge",
     "GenealogyLink",
     "HoldEvent",
     "InspectionCharacteristic",
@@ -94,6 +103,7 @@ __all__ = [
     "ShiftBreak",
     "ShiftCalendar",
     "ShiftDefinition",
+    "SpcLimitsEvent",
     "StationSequence",
     "StepCompletionEvent",
     "SyncState",

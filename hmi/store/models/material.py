@@ -224,3 +224,6 @@ class HoldEvent(EventMixin, Base):
     subject_identifier: Mapped[str] = mapped_column(String(64), index=True)
     reason: Mapped[str] = mapped_column(String(200), default="")
     comment: Mapped[str] = mapped_column(Text, default="")
+    order_code: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    # Releasing a hold is signed by a team lead.
+    signature_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
