@@ -439,3 +439,15 @@ def test_reason_dialogs_take_one_tap(qtbot) -> None:
         dlg.show()
         tap(qtbot, dlg.buttons[reason])
         assert dlg.result() == QDialog.DialogCode.Accepted and dlg.reason == reason
+
+
+def test_a_quality_hold_blocks_the_start_on_the_orders_screen(qtbot, station: Station) -> None:
+    """The OrderStack wires the hold service's start check: the screen names the hold."""
+    stack, orders = station.stack, station.orders_view
+    qtbot.waitUntil(lambda: stack.holds.ready, timeout=10_000)
+    stack.holds.place(station.session.actor, "order", ORDER, "Burrs found on the first part",
+                      order_code=ORDER)
+    orders.show()
+    tap(qtbot, orders.queue.card_widget(ORDER))
+    tap(qtbot, orders.start_button)
+    assert "Burrs found on the first part" in orders.blockers.text()

@@ -4,7 +4,8 @@ Orders (dispatch, time, quantities), tooling (scan-verified tools and their
 life), work instructions and recipes depend on each other only through the
 start and completion check registries and a few facts:
 
-* start checks: ``tooling.verified`` (tooling) and ``recipe.ready`` (recipes);
+* start checks: ``tooling.verified`` (tooling), ``recipe.ready`` (recipes) and
+  ``quality.hold`` (holds);
 * completion check: ``instructions.done`` (no mandatory step open);
 * machine facts: part counts go to the running order and the mounted tools,
   the machine state to the recipe drift watch (no deviation while stopped);
@@ -25,7 +26,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from hmi.services import tooling
+from hmi.services import holds, tooling
 from hmi.services.audit import AuditWriter
 from hmi.services.i18n import tr
 from hmi.services.instructions import InstructionService
@@ -56,20 +57,24 @@ class OrderStack(QObject):
                                                **({"clock": clock} if clock else {}), **kw)
         self.recipes = RecipeService(worker, session_factory, station_id, audit, signatures,
                                      clock, tags=dict(tags or {}), **kw)
+        self.holds = holds.HoldService(worker, session_factory, station_id, audit, signatures,
+                                       clock, **kw)
         tooling.register_checks(self.registry, self.tools)
+        holds.register_checks(self.registry, self.holds)
         self.recipes.register_prerequisite(self.registry)
         self.completion.register("instructions.done", self._steps_done)
         self._watched: tuple[str, int] | None = None
         self.orders.sig_queue_changed.connect(lambda _rows: self._watch_recipe())
 
     def services(self) -> tuple[Any, ...]:
-        return (self.orders, self.tools, self.instructions, self.recipes)
+        return (self.orders, self.tools, self.instructions, self.recipes, self.holds)
 
     def start(self, *, tick_ms: int = 1000) -> None:
         """Load the queue and the tools; start the drift watch's timer."""
         self.recipes.start(tick_ms)
         self.orders.reload()
         self.tools.reload()
+        self.holds.reload()
 
     def shutdown(self) -> None:
         self.recipes.shutdown()
@@ -81,6 +86,9 @@ class OrderStack(QObject):
             good, scrap = (n, 0) if fields.get("kind") == "good" else (0, n)
             self.orders.on_count(good, scrap)
             self.tools.on_parts(n)
+            running = self.orders.running_operation()
+            if good and running is not None:  # made under an open hold: suspect, not good
+                self.holds.on_parts(running[0], good)
         elif kind == "machine_state":
             self.recipes.set_machine_running(fields.get("state") == "running")
 

@@ -60,6 +60,7 @@ class Meaning(enum.StrEnum):
     REVIEWED = "Reviewed"
     APPROVED = "Approved"
     VERIFIED = "Verified"
+    RELEASED = "Released"  # a quality hold released
 
 
 def canonical_hash(record: Mapping[str, Any]) -> str:
