@@ -93,7 +93,7 @@ def test_demo_file_imports(any_store):
     created = {kind: c.created for kind, c in report.counts.items()}
     assert created == {
         "equipment": 4, "materials": 6, "products": 3, "boms": 3, "downtime_reasons": 13,
-        "shift_calendars": 1, "work_instructions": 3, "recipes": 3, "inspection_plans": 1,
+        "shift_calendars": 1, "work_instructions": 3, "recipes": 3, "gauges": 3, "inspection_plans": 1,
         "tools": 5, "tool_lists": 3, "work_orders": 6, "roles": 5, "users": 6,
     }
     assert report.pins_set == 6 and report.unchanged == 0
@@ -154,7 +154,7 @@ def test_reimport_is_a_no_op(any_store):
     report = import_file(sf, DEMO, station_id=STATION)
     assert not report.changed
     assert report.created == 0 and report.pins_set == 0
-    assert report.unchanged == 62
+    assert report.unchanged == 65
     assert row_counts(engine) == before
 
 
@@ -700,6 +700,179 @@ def test_bad_issue5_records_are_refused_with_a_clear_reason(demo_store, tmp_path
     engine, sf = demo_store
     before = row_counts(engine)
     body, expected = ISSUE5_BAD_FILES[case]
+    with pytest.raises(MasterDataError) as caught:
+        import_file(sf, write(tmp_path, body), station_id=STATION)
+    issues = [str(e) for e in caught.value.errors]
+    for part in expected:
+        assert any(part in issue for issue in issues), (part, issues)
+    assert len(issues) == len(expected), issues
+    assert row_counts(engine) == before
+
+
+# --------------------------------------------------------------------------- issue 6
+
+
+def test_demo_inspection_plan_and_gauges_are_stored(store):
+    engine, sf = store
+    import_file(sf, DEMO, station_id=STATION)
+    with sf() as s:
+        plan = latest(s, m.InspectionPlan, "IP-BRK")
+        assert (plan.operation, plan.grace_minutes, plan.signer_must_differ) == (
+            "Press bushing", 10.0, True)
+        depth, visual = plan.characteristics
+        assert (depth.resolution, depth.physical_min, depth.physical_max, depth.chart,
+                depth.rule_set, depth.reaction, depth.gauge_kind) == (
+            0.01, 0.0, 25.0, "xbar_r", "nelson", "reinspect", "depth_gauge")
+        assert depth.frequencies[:2] == [{"trigger": "first_piece", "every": None},
+                                         {"trigger": "every_parts", "every": 50}]
+        assert (visual.kind, visual.chart, visual.reaction, visual.defect_codes) == (
+            "attribute", "c", "hold", ["BURR", "CRACK", "SCRATCH"])
+        gauges = {g.code: g for g in s.scalars(select(m.Gauge))}
+        assert sorted(gauges) == ["G-12", "G-17", "G-31"]
+        # a plain date is due from the start of that day; a date-time keeps its offset
+        assert gauges["G-17"].calibration_due.isoformat() == "2026-03-12T00:00:00+00:00"
+        assert gauges["G-31"].calibration_due.isoformat() == "2027-01-30T23:00:00+00:00"
+        assert (gauges["G-12"].kind, gauges["G-12"].resolution, gauges["G-12"].range_max,
+                gauges["G-12"].unit) == ("depth_gauge", 0.01, 25.0, "mm")
+
+
+def test_every_units_and_minutes_become_frequencies(store, tmp_path):
+    engine, sf = store
+    body = """format_version = 1
+    [[inspection_plans]]
+    code = "IP-OLD"
+    name = "Old style"
+    [[inspection_plans.characteristics]]
+    code = "A"
+    name = "A"
+    type = "variable"
+    usl = 3
+    every_units = 20
+    every_minutes = 30
+    [[inspection_plans.characteristics]]
+    code = "B"
+    name = "Checklist item"
+    type = "checklist"
+    frequencies = [{ trigger = "shift_start" }]
+    """
+    path = write(tmp_path, body, "old.toml")
+    import_file(sf, path, station_id=STATION)
+    with sf() as s:
+        plan = latest(s, m.InspectionPlan, "IP-OLD")
+        a, b = plan.characteristics
+        assert a.frequencies == [{"trigger": "every_parts", "every": 20},
+                                 {"trigger": "every_minutes", "every": 30}]
+        assert (a.frequency_units, a.frequency_minutes) == (20, 30)
+        assert (b.kind, b.frequencies, b.chart, b.reaction) == (
+            "checklist", [{"trigger": "shift_start", "every": None}], None, "note")
+        assert (plan.grace_minutes, plan.signer_must_differ, plan.operation) == (10.0, True,
+                                                                                 None)
+    assert not import_file(sf, path, station_id=STATION).changed
+
+
+IP_HEAD = """format_version = 1
+[[inspection_plans]]
+code = "IP-X"
+name = "Test"
+"""
+CHAR = '[[inspection_plans.characteristics]]\ncode = "C1"\nname = "C"\n'
+VAR = CHAR + 'type = "variable"\nlsl = 1\nusl = 2\n'
+WHERE = "bad.toml: inspection_plans[0] (code 'IP-X').characteristics[0]"
+
+ISSUE6_BAD_FILES = {
+    "grace_not_positive": (
+        IP_HEAD.replace('name = "Test"', 'name = "Test"\ngrace_minutes = 0') + VAR
+        + "every_units = 5\n",
+        ["bad.toml: inspection_plans[0] (code 'IP-X').grace_minutes: must be greater than 0"]),
+    "no_frequency": (
+        IP_HEAD + VAR, [f"{WHERE}: say how often: frequencies, or every_units"]),
+    "frequencies_and_every_units": (
+        IP_HEAD + VAR + 'every_units = 5\nfrequencies = [{ trigger = "shift_start" }]\n',
+        [f"{WHERE}: give either frequencies or every_units/every_minutes, not both"]),
+    "frequency_without_every": (
+        IP_HEAD + VAR + 'frequencies = [{ trigger = "every_parts" }]\n',
+        [f"{WHERE}.frequencies[0]: every_parts needs a positive 'every' (parts)"]),
+    "event_frequency_with_every": (
+        IP_HEAD + VAR + 'frequencies = [{ trigger = "shift_start", every = 3 }]\n',
+        [f"{WHERE}.frequencies[0]: shift_start takes no 'every'"]),
+    "unknown_trigger": (
+        IP_HEAD + VAR + 'frequencies = [{ trigger = "hourly" }]\n',
+        [f"{WHERE}.frequencies[0].trigger: must be one of 'first_piece', 'every_parts'"]),
+    "trigger_twice": (
+        IP_HEAD + VAR + 'frequencies = [{ trigger = "changeover" }, '
+                        '{ trigger = "changeover" }]\n',
+        [f"{WHERE}: frequencies: trigger 'changeover' is listed twice"]),
+    "spc_alarm_without_chart": (
+        IP_HEAD + VAR + 'frequencies = [{ trigger = "spc_alarm" }]\n',
+        [f"{WHERE}: frequencies: spc_alarm needs a chart"]),
+    "attribute_chart_on_variable": (
+        IP_HEAD + VAR + 'every_units = 5\nchart = "p"\n',
+        [f"{WHERE}: chart \"p\" is for attribute data; a variable characteristic uses "
+         "xbar_r, xbar_s, imr"]),
+    "variable_chart_on_attribute": (
+        IP_HEAD + CHAR + 'type = "attribute"\nevery_units = 5\nchart = "imr"\n',
+        [f"{WHERE}: chart \"imr\" is for measured values; an attribute characteristic uses "
+         "p, np, c, u"]),
+    "xbar_with_single_values": (
+        IP_HEAD + VAR + 'every_units = 5\nchart = "xbar_r"\n',
+        [f"{WHERE}: chart \"xbar_r\" needs subgroup_size of at least 2"]),
+    "imr_with_subgroups": (
+        IP_HEAD + VAR + 'every_units = 5\nchart = "imr"\nsubgroup_size = 5\n',
+        [f"{WHERE}: chart \"imr\" charts single values: subgroup_size must be 1 (it is 5"]),
+    "checklist_with_chart": (
+        IP_HEAD + CHAR + 'type = "checklist"\nevery_units = 5\nchart = "c"\n',
+        [f"{WHERE}: a checklist item has no chart"]),
+    "reaction_without_chart": (
+        IP_HEAD + VAR + 'every_units = 5\nreaction = "hold"\n',
+        [f"{WHERE}: reaction = \"hold\" needs a chart"]),
+    "unknown_rule_set_and_reaction": (
+        IP_HEAD + VAR + 'every_units = 5\nchart = "imr"\nrule_set = "shewhart"\n'
+                        'reaction = "email"\n',
+        [f"{WHERE}.rule_set: must be one of 'nelson' or 'western_electric'",
+         f"{WHERE}.reaction: must be one of 'note', 'reinspect', 'hold' or 'andon'"]),
+    "defect_codes_on_variable": (
+        IP_HEAD + VAR + 'every_units = 5\ndefect_codes = ["BURR"]\n',
+        [f"{WHERE}: defect_codes apply to type = \"attribute\" only"]),
+    "defect_code_twice": (
+        IP_HEAD + CHAR + 'type = "attribute"\nevery_units = 5\n'
+                         'defect_codes = ["BURR", "BURR"]\n',
+        [f"{WHERE}: defect code 'BURR' is listed twice"]),
+    "limits_on_attribute": (
+        IP_HEAD + CHAR + 'type = "attribute"\nevery_units = 5\nusl = 3\nresolution = 0.1\n',
+        [f"{WHERE}: usl, resolution apply to type = \"variable\" only"]),
+    "resolution_not_positive": (
+        IP_HEAD + VAR + 'every_units = 5\nresolution = 0\n',
+        [f"{WHERE}.resolution: must be greater than 0"]),
+    "physical_range_inverted": (
+        IP_HEAD + VAR + 'every_units = 5\nphysical_min = 5\nphysical_max = 0\n',
+        [f"{WHERE}: physical_min (5) must be below physical_max (0)"]),
+    "limit_outside_physical_range": (
+        IP_HEAD + VAR + 'every_units = 5\nphysical_min = 0\nphysical_max = 1.5\n',
+        [f"{WHERE}: usl 2 lies outside the physically possible range"]),
+    "unknown_gauge_kind": (
+        IP_HEAD + VAR + 'every_units = 5\ngauge_kind = "micrometer"\n',
+        [f"{WHERE}.gauge_kind: unknown gauge kind 'micrometer': no gauge in this file nor in "
+         "the database has this kind"]),
+    "gauge_range_and_resolution": (
+        'format_version = 1\n[[gauges]]\ncode = "G-1"\nname = "G"\nkind = "caliper"\n'
+        'range_min = 10\nrange_max = 0\n',
+        ["bad.toml: gauges[0] (code 'G-1'): range_min (10) must be below range_max (0)"]),
+    "gauge_due_without_offset": (
+        'format_version = 1\n[[gauges]]\ncode = "G-1"\nname = "G"\nkind = "caliper"\n'
+        'resolution = 0\ncalibration_due = 2027-01-01T00:00:00\n',
+        ["bad.toml: gauges[0] (code 'G-1').resolution: must be greater than 0",
+         "bad.toml: gauges[0] (code 'G-1').calibration_due: needs a time zone offset"]),
+    "gauge_without_kind": (
+        'format_version = 1\n[[gauges]]\ncode = "G-1"\nname = "G"\n',
+        ["bad.toml: gauges[0] (code 'G-1').kind: is required"]),
+}
+
+
+@pytest.mark.parametrize("case", list(ISSUE6_BAD_FILES))
+def test_bad_issue6_records_are_refused_with_a_clear_reason(demo_store, tmp_path, case):
+    engine, sf = demo_store
+    before = row_counts(engine)
+    body, expected = ISSUE6_BAD_FILES[case]
     with pytest.raises(MasterDataError) as caught:
         import_file(sf, write(tmp_path, body), station_id=STATION)
     issues = [str(e) for e in caught.value.errors]

@@ -451,3 +451,64 @@ def test_a_quality_hold_blocks_the_start_on_the_orders_screen(qtbot, station: St
     tap(qtbot, orders.queue.card_widget(ORDER))
     tap(qtbot, orders.start_button)
     assert "Burrs found on the first part" in orders.blockers.text()
+
+
+class ManualClock:
+    def __init__(self) -> None:
+        import datetime as dt
+
+        self.now = dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> Any:
+        return self.now
+
+    def advance(self, minutes: float) -> None:
+        import datetime as dt
+
+        self.now += dt.timedelta(minutes=minutes)
+
+
+def test_the_first_piece_inspection_falls_due_and_overdue_blocks_the_resume(
+        qtbot, demo_store) -> None:
+    """OrderStack feeds the inspection due-tracker: start → first part → due → grace over →
+    the resume is blocked; an SPC 'hold' reaction puts the order on hold by itself."""
+    from hmi.services.inspections import RuleAlarm
+
+    clock = ManualClock()
+    worker = DbWorker()
+    audit = AuditWriter(STATION, clock)
+    auth = AuthService(demo_store, STATION)
+    sigs = SignatureService(demo_store, auth, audit, STATION)
+    stack = OrderStack(worker, demo_store, station_id=STATION, line_code="LINE-1", audit=audit,
+                       signatures=sigs, tags={t.name: t for t in CFG.device_tags()}, clock=clock)
+    try:
+        stack.start(tick_ms=50)
+        qtbot.waitUntil(lambda: stack.orders.ready and stack.tools.ready and stack.holds.ready,
+                        timeout=10_000)
+        stack.registry.unregister("recipe.ready")  # the recipe path has its own tests
+        anna = auth.login("1001", "1234")
+        for code in ("DIE-BRK-100-A", "FIX-NEST-01"):
+            stack.tools.scan(anna, code, ORDER)
+        stack.orders.start(anna, ORDER)
+        qtbot.waitUntil(lambda: stack.inspections.run() is not None, timeout=10_000)
+        stack.on_fact("production_count", {"kind": "good", "increment": 1})
+        qtbot.waitUntil(lambda: any(d.reason.value == "first_piece"
+                                    for d in stack.inspections.due()), timeout=10_000)
+        stack.orders.pause(anna, ORDER, "Break")
+        clock.advance(11)  # past the plan's grace period
+        qtbot.waitUntil(lambda: stack.inspections.blocking() != [], timeout=10_000)
+        with pytest.raises(Exception) as blocked:
+            stack.orders.resume(anna, ORDER)
+        assert any(b.check == "inspections.due" for b in blocked.value.blockers)
+
+        alarm = RuleAlarm("VISUAL", "Visual check", "c", "hold", ORDER, "r1", (),
+                          "rule 1: a point beyond the 3-sigma limits")
+        stack.inspections.sig_hold_requested.emit(alarm)
+        (hold,) = stack.holds.open_holds()
+        assert hold.placed_by is None and "SPC: rule 1" in hold.reason
+        holds_blocking = [b for b in stack.orders.check_start(anna, ORDER)
+                          if b.check == "quality.hold"]
+        assert len(holds_blocking) == 1 and "SPC: rule 1" in holds_blocking[0].reason
+    finally:
+        stack.shutdown()
+        worker.shutdown()

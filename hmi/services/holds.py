@@ -466,6 +466,21 @@ class HoldService(QObject):
         Returns the hold; it is written on the worker (a failed write takes it back and
         reports on ``sig_error``).
         """
+        return self._place(actor.badge, actor.name, subject_kind, identifier, reason,
+                           order_code=order_code, comment=comment)
+
+    def place_automatic(self, subject_kind: str, identifier: str, reason: str, *,
+                        order_code: str | None = None, comment: str = "") -> Hold:
+        """A hold the station places by itself (an SPC rule whose reaction is "hold").
+
+        Placed by "the system" (no badge); audited like any other; released only with a
+        team lead's signature.
+        """
+        return self._place(None, None, subject_kind, identifier, reason,
+                           order_code=order_code, comment=comment)
+
+    def _place(self, badge: str | None, name: str | None, subject_kind: str, identifier: str,
+               reason: str, *, order_code: str | None, comment: str) -> Hold:
         self._require_ready()
         kind = (subject_kind or "").strip().lower()
         if kind not in SUBJECT_KINDS:
@@ -500,12 +515,12 @@ class HoldService(QObject):
                                    h.reason, h.placed_by_label))
         comment = (comment or "").strip()
         now = self._clock()
-        hold = Hold(_new_id(), kind, ident, order, reason, comment, actor.badge, actor.name, now)
+        hold = Hold(_new_id(), kind, ident, order, reason, comment, badge, name or "", now)
         self._holds[hold.hold_id] = hold
         self._history[hold.hold_id] = hold
         row = dict(hold_id=hold.hold_id, kind="placed", subject_kind=kind,
                    subject_identifier=ident, reason=reason, comment=comment, order_code=order)
-        audit = dict(actor_badge=actor.badge, action="hold.place", entity="hold",
+        audit = dict(actor_badge=badge, action="hold.place", entity="hold",
                      entity_id=str(hold.hold_id),
                      new={"subject_kind": kind, "subject": ident, "order_code": order,
                           "reason": reason, "comment": comment},
@@ -518,9 +533,9 @@ class HoldService(QObject):
             self.sig_error.emit(tr(CTX, "The hold on %1 was not saved (%2). Place it again; if "
                                    "it fails again, tell maintenance.", hold.subject, exc))
 
-        self._write_hold(row, audit, now, actor.badge, on_done=None, on_error=failed)
-        log.info("hold %s placed on %s %s by %s: %s", hold.hold_id, kind, ident, actor.badge,
-                 reason)
+        self._write_hold(row, audit, now, badge, on_done=None, on_error=failed)
+        log.info("hold %s placed on %s %s by %s: %s", hold.hold_id, kind, ident,
+                 badge or "the system", reason)
         self._emit()
         return hold
 

@@ -396,10 +396,34 @@ class RecipeIn(_Record):
         return value
 
 
+_TRIGGERS = ("first_piece", "every_parts", "every_minutes", "shift_start", "changeover",
+             "after_downtime", "recipe_change", "spc_alarm")
+_VARIABLE_CHARTS = ("xbar_r", "xbar_s", "imr")
+_ATTRIBUTE_CHARTS = ("p", "np", "c", "u")
+
+
+class FrequencyIn(_Record):
+    trigger: Literal["first_piece", "every_parts", "every_minutes", "shift_start", "changeover",
+                     "after_downtime", "recipe_change", "spc_alarm"]
+    every: int | None = None
+
+    @model_validator(mode="after")
+    def _valid(self) -> FrequencyIn:
+        from hmi.services.inspection_due import Frequency, Trigger
+
+        try:
+            Frequency(Trigger(self.trigger), self.every)
+        except ValueError as exc:
+            hint = (" (parts)" if self.trigger == "every_parts" else
+                    " (minutes)" if self.trigger == "every_minutes" else "")
+            raise ValueError(f"{exc}{hint}") from None
+        return self
+
+
 class CharacteristicIn(_Record):
     code: Code
     name: Name
-    type: Literal["variable", "attribute"]
+    type: Literal["variable", "attribute", "checklist"]
     target: float | None = None
     lsl: float | None = None
     usl: float | None = None
@@ -407,12 +431,27 @@ class CharacteristicIn(_Record):
     subgroup_size: int = Field(default=1, ge=1, le=25)
     every_units: int | None = Field(default=None, gt=0)
     every_minutes: int | None = Field(default=None, gt=0)
+    frequencies: list[FrequencyIn] = []
     requires_signature: bool = False
+    resolution: float | None = Field(default=None, gt=0)
+    physical_min: float | None = None
+    physical_max: float | None = None
+    defect_codes: list[Code] = []
+    chart: Literal["xbar_r", "xbar_s", "imr", "p", "np", "c", "u"] | None = None
+    rule_set: Literal["nelson", "western_electric"] = "nelson"
+    reaction: Literal["note", "reinspect", "hold", "andon"] = "note"
+    gauge_kind: Code | None = None
 
     @model_validator(mode="after")
     def _limits(self) -> CharacteristicIn:
         if self.type == "variable" and self.lsl is None and self.usl is None:
             raise ValueError("a variable characteristic needs lsl, usl or both")
+        if self.type != "variable":
+            given = [f for f in ("target", "lsl", "usl", "resolution", "physical_min",
+                                 "physical_max") if getattr(self, f) is not None]
+            if given:
+                raise ValueError(f"{', '.join(given)} apply to type = \"variable\" only "
+                                 f"(this characteristic has type = \"{self.type}\")")
         if self.lsl is not None and self.usl is not None and self.lsl >= self.usl:
             raise ValueError(f"lsl ({self.lsl:g}) must be below usl ({self.usl:g})")
         if self.target is not None:
@@ -420,15 +459,80 @@ class CharacteristicIn(_Record):
                 self.usl is not None and self.target > self.usl
             ):
                 raise ValueError(f"target {self.target:g} lies outside lsl/usl")
-        if self.every_units is None and self.every_minutes is None:
-            raise ValueError("say how often: every_units, every_minutes or both")
+        lo, hi = self.physical_min, self.physical_max
+        if lo is not None and hi is not None and lo >= hi:
+            raise ValueError(f"physical_min ({lo:g}) must be below physical_max ({hi:g})")
+        for name in ("lsl", "usl", "target"):
+            v = getattr(self, name)
+            if v is not None and ((lo is not None and v < lo) or (hi is not None and v > hi)):
+                raise ValueError(f"{name} {v:g} lies outside the physically possible range "
+                                 f"physical_min..physical_max")
+        self._frequency_checks()
+        self._chart_checks()
+        if self.defect_codes and self.type != "attribute":
+            raise ValueError(f"defect_codes apply to type = \"attribute\" only (this "
+                             f"characteristic has type = \"{self.type}\")")
+        dupes = sorted({c for c in self.defect_codes if self.defect_codes.count(c) > 1})
+        if dupes:
+            raise ValueError(f"defect code '{dupes[0]}' is listed twice")
         return self
+
+    def _frequency_checks(self) -> None:
+        if self.frequencies:
+            if self.every_units is not None or self.every_minutes is not None:
+                raise ValueError("give either frequencies or every_units/every_minutes, not "
+                                 "both")
+            triggers = [f.trigger for f in self.frequencies]
+            dupes = sorted({t for t in triggers if triggers.count(t) > 1})
+            if dupes:
+                raise ValueError(f"frequencies: trigger '{dupes[0]}' is listed twice")
+            if "spc_alarm" in triggers and self.chart is None:
+                raise ValueError("frequencies: spc_alarm needs a chart (no SPC rule can fire "
+                                 "without one)")
+        elif self.every_units is None and self.every_minutes is None:
+            raise ValueError("say how often: frequencies, or every_units, every_minutes or both")
+
+    def _chart_checks(self) -> None:
+        chart = self.chart
+        if chart is None:
+            if self.reaction != "note":
+                raise ValueError(f"reaction = \"{self.reaction}\" needs a chart (the reaction "
+                                 "follows an SPC rule firing)")
+            return
+        if self.type == "checklist":
+            raise ValueError("a checklist item has no chart")
+        if self.type == "variable" and chart not in _VARIABLE_CHARTS:
+            raise ValueError(f"chart \"{chart}\" is for attribute data; a variable "
+                             f"characteristic uses {', '.join(_VARIABLE_CHARTS)}")
+        if self.type == "attribute" and chart not in _ATTRIBUTE_CHARTS:
+            raise ValueError(f"chart \"{chart}\" is for measured values; an attribute "
+                             f"characteristic uses {', '.join(_ATTRIBUTE_CHARTS)}")
+        if chart in ("xbar_r", "xbar_s") and self.subgroup_size < 2:
+            raise ValueError(f"chart \"{chart}\" needs subgroup_size of at least 2 (use "
+                             "\"imr\" for single values)")
+        if chart == "imr" and self.subgroup_size != 1:
+            raise ValueError(f"chart \"imr\" charts single values: subgroup_size must be 1 "
+                             f"(it is {self.subgroup_size}; use \"xbar_r\" or \"xbar_s\")")
+
+    def frequency_list(self) -> list[dict[str, Any]]:
+        """The frequencies as stored (derived from every_units/every_minutes when empty)."""
+        if self.frequencies:
+            return [{"trigger": f.trigger, "every": f.every} for f in self.frequencies]
+        out: list[dict[str, Any]] = []
+        if self.every_units is not None:
+            out.append({"trigger": "every_parts", "every": self.every_units})
+        if self.every_minutes is not None:
+            out.append({"trigger": "every_minutes", "every": self.every_minutes})
+        return out
 
 
 class InspectionPlanIn(_Record):
     code: Code
     name: Name
     product: Code | None = None
+    operation: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    grace_minutes: float = Field(default=10.0, gt=0)
+    signer_must_differ: bool = True
     characteristics: list[CharacteristicIn] = Field(min_length=1)
 
     @field_validator("characteristics")
@@ -439,6 +543,41 @@ class InspectionPlanIn(_Record):
         if dupes:
             raise ValueError(f"characteristic '{dupes[0]}' is listed twice")
         return value
+
+
+class GaugeIn(_Record):
+    code: Code
+    name: Name
+    kind: Code
+    resolution: float | None = Field(default=None, gt=0)
+    range_min: float | None = None
+    range_max: float | None = None
+    unit: OptUnit = ""
+    calibration_due: dt.datetime | dt.date | None = None
+
+    @model_validator(mode="after")
+    def _checks(self) -> GaugeIn:
+        lo, hi = self.range_min, self.range_max
+        if lo is not None and hi is not None and lo >= hi:
+            raise ValueError(f"range_min ({lo:g}) must be below range_max ({hi:g})")
+        return self
+
+    @field_validator("calibration_due")
+    @classmethod
+    def _aware(cls, due: dt.datetime | dt.date | None) -> dt.datetime | dt.date | None:
+        if isinstance(due, dt.datetime) and due.tzinfo is None:
+            raise ValueError("needs a time zone offset (2026-03-12T00:00:00+01:00), or write "
+                             "a plain date (2026-03-12)")
+        return due
+
+    def calibration_due_utc(self) -> dt.datetime | None:
+        """A plain date means: due from the start of that day (UTC)."""
+        due = self.calibration_due
+        if due is None:
+            return None
+        if isinstance(due, dt.datetime):
+            return due.astimezone(dt.UTC)
+        return dt.datetime(due.year, due.month, due.day, tzinfo=dt.UTC)
 
 
 class ToolIn(_Record):
@@ -557,6 +696,7 @@ class MasterDataFile(_Record):
     shift_calendars: list[ShiftCalendarIn] = []
     work_instructions: list[WorkInstructionIn] = []
     recipes: list[RecipeIn] = []
+    gauges: list[GaugeIn] = []
     inspection_plans: list[InspectionPlanIn] = []
     tools: list[ToolIn] = []
     tool_lists: list[ToolListIn] = []
@@ -575,6 +715,7 @@ RECORD_KEY: dict[str, str] = {
     "shift_calendars": "code",
     "work_instructions": "code",
     "recipes": "code",
+    "gauges": "code",
     "inspection_plans": "code",
     "tools": "code",
     "tool_lists": "code",
@@ -870,19 +1011,28 @@ def _build_plan(r: InspectionPlanIn) -> m.InspectionPlan:
     # Every column is set here (not left to its INSERT default) so that the content of
     # a plan built from the file compares equal to the stored one.
     return m.InspectionPlan(
-        name=r.name, product_code=r.product, operation=None, grace_minutes=10.0,
-        signer_must_differ=True,
+        name=r.name, product_code=r.product, operation=r.operation,
+        grace_minutes=float(r.grace_minutes), signer_must_differ=r.signer_must_differ,
         characteristics=[
             m.InspectionCharacteristic(
                 position=i + 1, code=c.code, name=c.name, kind=c.type, target=c.target,
                 lsl=c.lsl, usl=c.usl, unit=c.unit, subgroup_size=c.subgroup_size,
                 frequency_units=c.every_units, frequency_minutes=c.every_minutes,
-                requires_signature=c.requires_signature, resolution=None, physical_min=None,
-                physical_max=None, frequencies=[], defect_codes=[], chart=None,
-                rule_set="nelson", reaction="note", gauge_kind=None,
+                requires_signature=c.requires_signature, resolution=c.resolution,
+                physical_min=c.physical_min, physical_max=c.physical_max,
+                frequencies=c.frequency_list(), defect_codes=list(c.defect_codes),
+                chart=c.chart, rule_set=c.rule_set, reaction=c.reaction,
+                gauge_kind=c.gauge_kind,
             )
             for i, c in enumerate(r.characteristics)
         ],
+    )
+
+
+def _build_gauge(r: GaugeIn) -> m.Gauge:
+    return m.Gauge(
+        name=r.name, kind=r.kind, resolution=r.resolution, range_min=r.range_min,
+        range_max=r.range_max, unit=r.unit, calibration_due=r.calibration_due_utc(),
     )
 
 
@@ -955,6 +1105,7 @@ KINDS: tuple[_Kind, ...] = (
     _Kind("shift_calendars", lambda: m.ShiftCalendar, _build_calendar),
     _Kind("work_instructions", lambda: m.WorkInstruction, _build_instruction),
     _Kind("recipes", lambda: m.Recipe, _build_recipe, draft=True),
+    _Kind("gauges", lambda: m.Gauge, _build_gauge),
     _Kind("inspection_plans", lambda: m.InspectionPlan, _build_plan),
     _Kind("tools", lambda: m.Tool, _build_tool),
     _Kind("tool_lists", lambda: m.ToolList, _build_tool_list),
@@ -1093,6 +1244,11 @@ class _Checker:
             self.ref("recipes", i, "equipment", rc.equipment, "equipment", "equipment")
         for i, plan in enumerate(self.doc.inspection_plans):
             self.ref("inspection_plans", i, "product", plan.product, "products", "product")
+            for j, ch in enumerate(plan.characteristics):
+                if ch.gauge_kind is not None and ch.gauge_kind not in self.gauge_kinds():
+                    self.add("inspection_plans", i, f"characteristics[{j}].gauge_kind",
+                             f"unknown gauge kind '{ch.gauge_kind}': no gauge in this file "
+                             "nor in the database has this kind")
         for i, wo in enumerate(self.doc.work_orders):
             self.ref("work_orders", i, "product", wo.product, "products", "product")
             self.ref("work_orders", i, "bom", wo.bom, "boms", "BOM")
@@ -1108,6 +1264,13 @@ class _Checker:
                          "inspection_plans", "inspection plan")
                 self.ref("work_orders", i, f"{p}.tool_list", op.tool_list, "tool_lists",
                          "tool list")
+
+    def gauge_kinds(self) -> set[str]:
+        """Kinds of the gauges in the file or already in the database."""
+        if "_gauge_kinds" not in self._known:
+            in_db = set(self.session.scalars(select(m.Gauge.kind).distinct()))
+            self._known["_gauge_kinds"] = {g.kind for g in self.doc.gauges} | in_db
+        return self._known["_gauge_kinds"]
 
     def tool_types(self) -> set[str]:
         """Tool types of the tools in the file or already in the database."""

@@ -4,8 +4,12 @@ Orders (dispatch, time, quantities), tooling (scan-verified tools and their
 life), work instructions and recipes depend on each other only through the
 start and completion check registries and a few facts:
 
-* start checks: ``tooling.verified`` (tooling), ``recipe.ready`` (recipes) and
-  ``quality.hold`` (holds);
+* start checks: ``tooling.verified`` (tooling), ``recipe.ready`` (recipes),
+  ``quality.hold`` (holds) and ``inspections.due`` (an overdue inspection);
+* inspections: the running order's plan is loaded when it starts (a resume is not a
+  new order); parts, the end of a changeover, the return from a breakdown, a good
+  recipe download and a 1 s tick feed the due-tracker; an SPC rule with reaction
+  "hold" places a hold on the order by itself;
 * completion check: ``instructions.done`` (no mandatory step open);
 * machine facts: part counts go to the running order and the mounted tools,
   the machine state to the recipe drift watch (no deviation while stopped);
@@ -24,9 +28,9 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
-from hmi.services import holds, tooling
+from hmi.services import holds, inspections, tooling
 from hmi.services.audit import AuditWriter
 from hmi.services.i18n import tr
 from hmi.services.instructions import InstructionService
@@ -59,15 +63,29 @@ class OrderStack(QObject):
                                      clock, tags=dict(tags or {}), **kw)
         self.holds = holds.HoldService(worker, session_factory, station_id, audit, signatures,
                                        clock, **kw)
+        self.inspections = inspections.InspectionService(
+            worker, session_factory, station_id, audit, signatures,
+            **({"clock": clock} if clock else {}), **kw)
         tooling.register_checks(self.registry, self.tools)
         holds.register_checks(self.registry, self.holds)
+        inspections.register_checks(self.registry, self.inspections)
+        # An SPC rule whose reaction is "hold" puts the order on hold at once.
+        self.inspections.sig_hold_requested.connect(self._spc_hold)
+        self.recipes.sig_download_done.connect(
+            lambda r: getattr(r, "ok", False) and self.inspections.recipe_downloaded())
+        self._insp_order: str | None = None
+        self._machine_state: str | None = None
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self.inspections.tick)
         self.recipes.register_prerequisite(self.registry)
         self.completion.register("instructions.done", self._steps_done)
         self._watched: tuple[str, int] | None = None
         self.orders.sig_queue_changed.connect(lambda _rows: self._watch_recipe())
+        self.orders.sig_queue_changed.connect(lambda _rows: self._watch_inspections())
 
     def services(self) -> tuple[Any, ...]:
-        return (self.orders, self.tools, self.instructions, self.recipes, self.holds)
+        return (self.orders, self.tools, self.instructions, self.recipes, self.holds,
+                self.inspections)
 
     def start(self, *, tick_ms: int = 1000) -> None:
         """Load the queue and the tools; start the drift watch's timer."""
@@ -75,9 +93,11 @@ class OrderStack(QObject):
         self.orders.reload()
         self.tools.reload()
         self.holds.reload()
+        self._tick.start(tick_ms)  # time-based inspections fall due
 
     def shutdown(self) -> None:
         self.recipes.shutdown()
+        self._tick.stop()
 
     # -- facts from the machine ---------------------------------------------------
     def on_fact(self, kind: str, fields: Mapping[str, Any]) -> None:
@@ -89,8 +109,16 @@ class OrderStack(QObject):
             running = self.orders.running_operation()
             if good and running is not None:  # made under an open hold: suspect, not good
                 self.holds.on_parts(running[0], good)
+            if running is not None and n > 0:
+                self.inspections.parts_counted(n)
         elif kind == "machine_state":
-            self.recipes.set_machine_running(fields.get("state") == "running")
+            state = fields.get("state")
+            self.recipes.set_machine_running(state == "running")
+            before, self._machine_state = self._machine_state, state
+            if before == "changeover" and state != "changeover":
+                self.inspections.changeover_ended()
+            elif before == "faulted" and state == "running":  # back from a breakdown
+                self.inspections.back_from_stop()
 
     def on_tag_value(self, value: Any) -> None:
         self.recipes.on_tag_value(value)
@@ -102,6 +130,28 @@ class OrderStack(QObject):
             return None
         return Blocker("instructions.done", why,
                        tr("orders", "Open Instructions and finish the mandatory steps."))
+
+    def _spc_hold(self, alarm: Any) -> None:
+        if not alarm.order_code:
+            return
+        try:
+            self.holds.place_automatic("order", alarm.order_code,
+                                       tr("orders", "SPC: %1 on %2").replace("%1", alarm.text)
+                                       .replace("%2", alarm.characteristic_name)[:200],
+                                       order_code=alarm.order_code)
+        except holds.HoldError:
+            pass  # already on hold: the first hold stands
+
+    def _watch_inspections(self) -> None:
+        """The inspection plan follows the order that runs (a pause is not a new order)."""
+        running = self.orders.running_operation()
+        active = self.orders.active()
+        if running is not None and running[0] != self._insp_order:
+            self._insp_order = running[0]
+            self.inspections.order_started(running[0])
+        elif active is None and self._insp_order is not None:
+            self._insp_order = None
+            self.inspections.order_ended()
 
     def _watch_recipe(self) -> None:
         """Drift is watched against the recipe downloaded for the active order.
