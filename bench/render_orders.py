@@ -177,6 +177,30 @@ async def main(out: Path) -> None:
         win.show_screen("orders")
         await settle()
         win.grab().save(str(out / "orders_ready_1280x800.png"))
+
+        # Inspection form: start the order (recipe check taken out for the picture).
+        stack.registry.unregister("recipe.ready")
+        stack.orders.start(anna, "WO-1001")
+        await settle(lambda: stack.inspections.run() is not None)
+        stack.on_fact("production_count", {"kind": "good", "increment": 1})
+        win.open_inspections("WO-1001")
+        insp = win.inspection_view
+        await settle(lambda: any(c.severity != "normal" for c in insp.list.shown))
+        insp.select("BUSH-DEPTH")
+        insp.take_scan(SimpleNamespace(text="G-17"))
+        await settle()
+        win.grab().save(str(out / "inspection_gauge_overdue_1280x800.png"))
+        insp.take_scan(SimpleNamespace(text="G-12"))
+        for f, v in zip(insp.fields, ("12.01", "11.98", "12.25", "12.00", "12.02"),
+                        strict=False):
+            f.setText(v)
+        insp.save()
+        await settle(lambda: insp.verdict.isVisible())
+        win.grab().save(str(out / "inspection_fail_1280x800.png"))
+        stack.holds.place(anna, "order", "WO-1001", "Depth above USL on the first piece",
+                          order_code="WO-1001")
+        await settle()
+        win.grab().save(str(out / "inspection_hold_banner_1280x800.png"))
     stack.shutdown()
     worker.shutdown()
     await server.stop()
@@ -187,7 +211,8 @@ async def main(out: Path) -> None:
 def _attach(win: MainWindow, stack: OrderStack, live: dict, driver) -> None:
     """Only the order screens (the downtime/alarm services are not needed here)."""
     svc = SimpleNamespace(orders=stack.orders, tools=stack.tools, instructions=stack.instructions,
-                          recipes=stack.recipes, read_tag=lambda n: live.get(n, (None, False)),
+                          recipes=stack.recipes, inspections=stack.inspections, holds=stack.holds,
+                          read_tag=lambda n: live.get(n, (None, False)),
                           media_root=config.resources_dir() / "masterdata",
                           driver=lambda: driver)
     win._services = svc

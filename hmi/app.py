@@ -309,7 +309,9 @@ class Station:
         self.window.attach_services(SimpleNamespace(
             downtime=downtime, alarms=alarms, andon=andon, kpis=kpis,
             orders=self.orders, tools=self.tools, instructions=self.instructions,
-            recipes=self.recipes, read_tag=self.read_tag, media_root=self.media_root(),
+            recipes=self.recipes, inspections=getattr(self.order_stack, "inspections", None),
+            holds=getattr(self.order_stack, "holds", None),
+            read_tag=self.read_tag, media_root=self.media_root(),
             driver=lambda: self.driver,
             load_history=self.load_history, load_stops=self.load_stops))
 

@@ -512,3 +512,52 @@ def test_the_first_piece_inspection_falls_due_and_overdue_blocks_the_resume(
     finally:
         stack.shutdown()
         worker.shutdown()
+
+
+def test_the_inspection_form_checks_gauge_and_values_and_says_pass_or_fail(
+        qtbot, station: Station) -> None:
+    from hmi.store.models import InspectionResult
+    from hmi.views.inspection import InspectionView
+
+    stack = station.stack
+    anna = station.session.actor
+    stack.registry.unregister("recipe.ready")
+    for code in ("DIE-BRK-100-A", "FIX-NEST-01"):
+        stack.tools.scan(anna, code, ORDER)
+    stack.orders.start(anna, ORDER)
+    qtbot.waitUntil(lambda: stack.inspections.run() is not None, timeout=10_000)
+    stack.on_fact("production_count", {"kind": "good", "increment": 1})  # the first piece
+    view = InspectionView(stack.inspections, station.session)
+    qtbot.addWidget(view)
+    view.resize(1280, 720)
+    view.show()
+    qtbot.waitUntil(lambda: any(c.key == "BUSH-DEPTH" and c.severity == "warning"
+                                for c in view.list.shown), timeout=10_000)
+    view.select("BUSH-DEPTH")
+    assert "LSL 11.8" in view.spec.text() and "USL 12.2" in view.spec.text()
+    assert sum(f.isVisible() for f in view.fields) == 5
+
+    assert view.take_scan(SimpleNamespace(text="G-17"))  # calibration overdue
+    assert "G-17" in view.message.text() and view.gauge_code == ""
+    view.take_scan(SimpleNamespace(text="G-12"))
+    assert view.gauge_code == "G-12"
+
+    def enter(*values: str) -> None:
+        for f, v in zip(view.fields, values, strict=False):
+            f.setText(v)
+
+    enter("12.01", "11.98", "abc", "12.00", "12.02")
+    tap(qtbot, view.save_button)
+    assert "is not a number" in view.message.text() and "Nothing was stored" in view.message.text()
+    enter("12.01", "11.98", "12.03", "12.00", "12.02")
+    tap(qtbot, view.save_button)
+    qtbot.waitUntil(lambda: view.verdict.isVisible(), timeout=10_000)
+    assert view.verdict.text().startswith("PASS")
+    enter("12.01", "11.98", "12.25", "12.00", "12.02")
+    tap(qtbot, view.save_button)
+    qtbot.waitUntil(lambda: view.verdict.text().startswith("FAIL"), timeout=10_000)
+    assert "ABOVE the upper limit 12.2 mm" in view.verdict.text()
+    assert view.verdict.property("severity") == "alarm"
+    with station.sf() as s:
+        rows = list(s.scalars(select(InspectionResult).order_by(InspectionResult.seq)))
+    assert [(r.passed, r.gauge_code) for r in rows] == [(True, "G-12"), (False, "G-12")]

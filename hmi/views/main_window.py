@@ -200,6 +200,16 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.tools_view)
         self.screens["tools"] = self.tools_view
         self.orders_view.sig_open_tools.connect(self.open_tools)
+        if getattr(svc, "inspections", None) is not None:
+            from hmi.views.inspection import InspectionView
+
+            self.inspection_view = InspectionView(svc.inspections, self._session,
+                                                  scans=self.scans, parent=self.stack)
+            self.stack.addWidget(self.inspection_view)
+            self.screens["inspection"] = self.inspection_view
+            self.orders_view.sig_open_inspections.connect(self.open_inspections)
+        if getattr(svc, "holds", None) is not None:
+            svc.holds.sig_holds_changed.connect(self._show_holds)
         self.tools_view.sig_back.connect(lambda: self.show_screen("orders"))
         # A tool at its warning level or limit is news for whoever is at the panel.
         svc.tools.sig_tool_warning.connect(lambda t: self.banner.show_message(
@@ -252,6 +262,25 @@ class MainWindow(QMainWindow):
             .replace("%1", dev.order_code or "").replace("%2", dev.parameter)
             .replace("%3", actual).replace("%4", f"{dev.setpoint:g}")
             .replace("%5", f"{dev.tolerance:g}"), severity="alarm")
+
+    def open_inspections(self, order_code: str) -> None:
+        svc = self._services
+        run = svc.inspections.run()
+        if run is None or run.order_code != order_code:
+            svc.inspections.open(order_code)
+        self.stack.setCurrentWidget(self.inspection_view)
+        self.nav_buttons["orders"].setChecked(True)
+
+    def _show_holds(self, holds: list) -> None:
+        """An open quality hold is news on every screen until a team lead releases it."""
+        if not holds:
+            return
+        h = holds[0]
+        more = f" (+{len(holds) - 1})" if len(holds) > 1 else ""
+        self.banner.show_message(
+            self.tr("ON HOLD: %1 — %2 (placed by %3). Parts made now are suspect; a team lead "
+                    "must release the hold.").replace("%1", h.subject).replace("%2", h.reason)
+            .replace("%3", h.placed_by_label) + more, severity="alarm")
 
     def open_tools(self) -> None:
         self.tools_view.refresh()

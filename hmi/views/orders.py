@@ -132,6 +132,7 @@ class OrdersView(QWidget):
     sig_open_instructions = Signal(str)  # order code
     sig_open_recipe = Signal(str)  # order code
     sig_open_tools = Signal()
+    sig_open_inspections = Signal(str)  # order code
 
     def __init__(self, orders: Any, session: Any, tz: str, *, tools: Any = None,
                  scans: Any = None, parent: QWidget | None = None) -> None:
@@ -204,11 +205,15 @@ class OrdersView(QWidget):
             lambda: self._selected and self.sig_open_recipe.emit(self._selected))
         self.tools_button = QPushButton(self.tr("Tools"), self)
         self.tools_button.clicked.connect(self.sig_open_tools.emit)
+        self.inspect_button = QPushButton(self.tr("Inspect"), self)
+        self.inspect_button.clicked.connect(
+            lambda: self._selected and self.sig_open_inspections.emit(self._selected))
         self.type_code_button = QPushButton(self.tr("Type tool code"), self)
         self.type_code_button.clicked.connect(self.do_type_code)
         links.addWidget(self.instructions_button)
         links.addWidget(self.recipe_button)
         links.addWidget(self.tools_button)
+        links.addWidget(self.inspect_button)
         links.addWidget(self.type_code_button)
         right.addLayout(links)
         buttons = QHBoxLayout()
