@@ -50,6 +50,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from hmi.config import StationConfig
 from hmi.services.audit import AuditWriter
+from hmi.services.errors import OperatorError
 from hmi.services.i18n import tr
 from hmi.services.permissions import (
     DOWNTIME_CLASSIFY,
@@ -90,12 +91,8 @@ MAX_QUEUED = 100_000
 # --------------------------------------------------------------------------- errors
 
 
-class DowntimeError(ValueError):
+class DowntimeError(OperatorError):
     """An action on a stop was refused; ``operator_message`` (also ``str(exc)``) is for the screen."""
-
-    def __init__(self, message: str) -> None:
-        self.operator_message = message
-        super().__init__(message)
 
 
 class UnknownStop(DowntimeError):

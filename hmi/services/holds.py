@@ -59,6 +59,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from hmi.services.audit import AuditWriter
+from hmi.services.errors import OperatorError
 from hmi.services.i18n import tr
 from hmi.services.permissions import INSPECTION_RECORD, INSPECTION_SIGN, Actor, requires
 from hmi.services.prerequisites import Blocker, PrerequisiteRegistry, StartContext
@@ -82,12 +83,8 @@ MAX_IDENTIFIER = 64
 MAX_REASON = 200
 
 
-class HoldError(ValueError):
+class HoldError(OperatorError):
     """A hold or disposition was refused; ``operator_message`` (also ``str(exc)``) is for the screen."""
-
-    def __init__(self, message: str) -> None:
-        self.operator_message = message
-        super().__init__(message)
 
 
 # --------------------------------------------------------------------------- records

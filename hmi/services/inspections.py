@@ -69,6 +69,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hmi.services import spc
 from hmi.services.audit import AuditWriter
+from hmi.services.errors import OperatorError
 from hmi.services.i18n import tr
 from hmi.services.inspection_due import Due, DueTracker, Frequency, Trigger
 from hmi.services.inspection_entry import EntryError, Spec, check_entry
@@ -104,13 +105,9 @@ __all__ = [
 ]
 
 
-class InspectionError(ValueError):
+class InspectionError(OperatorError):
     """An inspection action was refused; ``operator_message`` (also ``str(exc)``) is for the
     screen: what happened and what to do."""
-
-    def __init__(self, message: str) -> None:
-        self.operator_message = message
-        super().__init__(message)
 
 
 # --------------------------------------------------------------------------- plain data

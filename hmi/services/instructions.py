@@ -39,6 +39,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hmi.services.audit import AuditWriter
+from hmi.services.errors import OperatorError
 from hmi.services.i18n import tr
 from hmi.services.permissions import ORDER_START, Actor, require
 from hmi.services.worker import DbWorker
@@ -71,7 +72,7 @@ __all__ = [
 ]
 
 
-class InstructionError(Exception):
+class InstructionError(OperatorError):
     """A step action refused, with a message for the operator (what happened, what to do)."""
 
 

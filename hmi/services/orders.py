@@ -58,6 +58,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from hmi.services.audit import AuditWriter
+from hmi.services.errors import OperatorError
 from hmi.services.i18n import tr
 from hmi.services.permissions import ORDER_START, Actor, requires
 from hmi.services.prerequisites import Blocker, PrerequisiteRegistry, StartContext
@@ -78,12 +79,8 @@ MAX_REASON = 200
 # --------------------------------------------------------------------------- errors
 
 
-class OrderError(ValueError):
+class OrderError(OperatorError):
     """An order action was refused; ``operator_message`` (also ``str(exc)``) is for the screen."""
-
-    def __init__(self, message: str) -> None:
-        self.operator_message = message
-        super().__init__(message)
 
 
 class OrderBlocked(OrderError):

@@ -66,6 +66,7 @@ from hmi.devices.base import (
     WriteVerifyError,
 )
 from hmi.services.audit import AuditWriter
+from hmi.services.errors import OperatorError
 from hmi.services.i18n import tr
 from hmi.services.permissions import RECIPE_APPROVE, RECIPE_DOWNLOAD, Actor, requires
 from hmi.services.prerequisites import Blocker, PrerequisiteRegistry, StartContext
@@ -142,12 +143,8 @@ DRAFT, RELEASED, RETIRED = (MasterStatus.DRAFT.value, MasterStatus.RELEASED.valu
 # --------------------------------------------------------------------------- errors
 
 
-class RecipeError(ValueError):
+class RecipeError(OperatorError):
     """A recipe action was refused; ``operator_message`` (also ``str(exc)``) is for the screen."""
-
-    def __init__(self, message: str) -> None:
-        self.operator_message = message
-        super().__init__(message)
 
 
 class NoKnownGoodVersion(RecipeError):

@@ -49,6 +49,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from hmi.services.audit import AuditWriter
+from hmi.services.errors import OperatorError
 from hmi.services.i18n import tr
 from hmi.services.permissions import ORDER_START, TOOL_RESET, Actor, requires
 from hmi.services.prerequisites import Blocker, PrerequisiteRegistry, StartContext
@@ -63,12 +64,8 @@ LIMIT = "limit"
 DEFAULT_WARN_SHARE = 0.9
 
 
-class ToolError(ValueError):
+class ToolError(OperatorError):
     """A tool action was refused; ``operator_message`` (also ``str(exc)``) is for the screen."""
-
-    def __init__(self, message: str) -> None:
-        self.operator_message = message
-        super().__init__(message)
 
 
 class ToolRefused(ToolError):
