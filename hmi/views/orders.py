@@ -197,7 +197,7 @@ class OrdersView(QWidget):
         self.message = MessageLabel(self)
         right.addWidget(self.message)
         links = QHBoxLayout()
-        self.instructions_button = QPushButton(self.tr("Instructions"), self)
+        self.instructions_button = QPushButton(self.tr("Steps"), self)
         self.instructions_button.clicked.connect(
             lambda: self._selected and self.sig_open_instructions.emit(self._selected))
         self.recipe_button = QPushButton(self.tr("Recipe"), self)
@@ -208,13 +208,12 @@ class OrdersView(QWidget):
         self.inspect_button = QPushButton(self.tr("Inspect"), self)
         self.inspect_button.clicked.connect(
             lambda: self._selected and self.sig_open_inspections.emit(self._selected))
-        self.type_code_button = QPushButton(self.tr("Type tool code"), self)
+        self.type_code_button = QPushButton(self.tr("Type code"), self)
         self.type_code_button.clicked.connect(self.do_type_code)
-        links.addWidget(self.instructions_button)
-        links.addWidget(self.recipe_button)
-        links.addWidget(self.tools_button)
-        links.addWidget(self.inspect_button)
-        links.addWidget(self.type_code_button)
+        for b in (self.instructions_button, self.recipe_button, self.tools_button,
+                  self.inspect_button, self.type_code_button):
+            b.setObjectName("orderAction")
+            links.addWidget(b)
         right.addLayout(links)
         buttons = QHBoxLayout()
         self.start_button = QPushButton(self.tr("Start"), self)
