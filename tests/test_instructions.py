@@ -281,3 +281,28 @@ def test_nobody_logged_in_cannot_complete_a_step(qtbot, station) -> None:
         svc.complete_step(None, 1)
     assert events(station.sf) == []
 
+
+
+def test_a_code_typed_for_a_damaged_label_is_checked_like_a_scan(qtbot, station) -> None:
+    svc = station.svc
+    with qtbot.waitSignal(svc.sig_changed, timeout=10_000):
+        svc.open(ORDER)
+    view = InstructionView(svc, station.session, media_root=station.media)
+    qtbot.addWidget(view)
+    view.resize(1280, 720)
+    view.show()
+    with qtbot.waitSignal(svc.sig_changed, timeout=5_000):
+        tap(qtbot, view.primary)  # step 1 confirmed; step 2 is the bushing scan
+    assert view.primary.text() == "Type the code instead"
+    tap(qtbot, view.primary)
+    assert view.primary.text() == "Check code" and view.actions.currentWidget() is view.page_value
+    view.value.setText("BUSH-16")
+    tap(qtbot, view.primary)
+    assert "Wrong part" in view.message.text()
+    qtbot.waitUntil(lambda: len(svc.run().refusals) == 1, timeout=5_000)
+    assert view.primary.text() == "Check code"  # still typing for this step
+    view.value.setText("BUSH-12")
+    tap(qtbot, view.primary)
+    qtbot.waitUntil(lambda: 2 in svc.run().records, timeout=5_000)
+    assert view.progress.text().startswith("Step 3 of 7")
+    assert view.primary.text() == "Save value"  # the typing mode belonged to step 2 only

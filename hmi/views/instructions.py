@@ -61,6 +61,8 @@ class InstructionView(QWidget):
         self._scans = scans
         self._read_tag = read_tag
         self._index = 0
+        # The scan step whose code is being typed by hand (a label that does not scan).
+        self._typing_for: int | None = None
         self.dialog_factory: Callable[..., Any] = SignatureDialog  # tests replace it
         self.skip_dialog_factory: Callable[..., Any] = SkipDialog
 
@@ -307,6 +309,10 @@ class InstructionView(QWidget):
             self.keypad.setVisible(action == "number")
             self.limits.setText(self.tr("Allowed: %1").replace("%1", step.limits_text())
                                 if step.limits_text() else "")
+        elif action == "scan" and self._typing_for == step.position:
+            self.actions.setCurrentWidget(self.page_value)
+            self.keypad.setVisible(False)
+            self.limits.setText(self.tr("Type the code from the label:"))
         elif action == "scan":
             self.actions.setCurrentWidget(self.page_scan)
             wanted = step.expected_code or (self.tr("a part of this order")
@@ -354,6 +360,8 @@ class InstructionView(QWidget):
     def _primary_text(self, step: StepSpec) -> str:
         if step.requires_signoff:
             return self.tr("Sign off (team lead)")
+        if step.action == "scan" and self._typing_for == step.position:
+            return self.tr("Check code")
         return {
             "confirm": self.tr("Done  ✓"),
             "read": self.tr("Done  ✓"),
@@ -372,21 +380,15 @@ class InstructionView(QWidget):
             self._sign_off(step)
             return
         if step.action == "scan":
-            # A damaged label: the code may be typed on the keypad page instead.
-            self.actions.setCurrentWidget(self.page_value)
-            self.keypad.setVisible(False)
-            self.limits.setText(self.tr("Type the code from the label:"))
-            self.primary.setText(self.tr("Check code"))
-            self.primary.clicked.disconnect()
-            self.primary.clicked.connect(lambda: self._typed_code())
+            if self._typing_for == step.position:
+                self.submit(self.value.text())  # checked exactly like a scan
+            else:
+                # A damaged label: the code may be typed instead (this step only).
+                self._typing_for = step.position
+                self.refresh()
             return
         value = self.value.text() if step.action in ("number", "text") else None
         self.submit(value)
-
-    def _typed_code(self) -> None:
-        self.primary.clicked.disconnect()
-        self.primary.clicked.connect(self.do_primary)
-        self.submit(self.value.text())
 
     def submit(self, value: str | None) -> None:
         step = self.current_step()
@@ -402,6 +404,7 @@ class InstructionView(QWidget):
 
     def _after_done(self, step: StepSpec) -> None:
         self.value.clear()
+        self._typing_for = None
         run = self._svc.run()
         if run is None:
             return
