@@ -97,7 +97,6 @@ def main() -> None:
     from hmi.services.erp import import_orders
     from hmi.services.masterdata import import_file
     from hmi.services.orderstack import OrderStack
-    from hmi.services.recorder import ProductionRecorder
     from hmi.services.signatures import SignatureService
     from hmi.services.worker import DbWorker
     from hmi.store.engine import open_store
@@ -123,7 +122,6 @@ def main() -> None:
     print(f"ERP re-import         {ms(t_again)} (nothing written: {again.summary()})")
 
     # A day of counts (one part every 3 s) so the queue's quantities have work to do.
-    rec = ProductionRecorder(sf, "ST-10")
     import datetime as dt
 
     t = dt.datetime(2026, 3, 2, 5, 0, tzinfo=dt.UTC)
@@ -135,7 +133,6 @@ def main() -> None:
             append_event(s, ProductionCountEvent(
                 station_id="ST-10", equipment_code="ST-10", counter="good", good_increment=1,
                 raw_counter=i, source_ts=t + dt.timedelta(seconds=3 * i)))
-    _ = rec
 
     worker = DbWorker()
     audit = AuditWriter("ST-10")

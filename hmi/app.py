@@ -144,10 +144,6 @@ class Station:
         self.andon: Any = None
         self.kpis: Any = None
         self.order_stack: Any = None
-        self.orders: Any = None
-        self.tools: Any = None
-        self.instructions: Any = None
-        self.recipes: Any = None
         self.store_ready = asyncio.Event()  # set when opened, or when opening failed
         self.store_error = ""
         self._tasks: list[asyncio.Task] = []
@@ -305,17 +301,16 @@ class Station:
         andon.start()
         kpis.start()
         self.alarms.on_connection_state(self.monitor.snapshot.connection)
-        self._start_order_services()
+        stack = self._start_order_services()
         self.window.attach_services(SimpleNamespace(
             downtime=downtime, alarms=alarms, andon=andon, kpis=kpis,
-            orders=self.orders, tools=self.tools, instructions=self.instructions,
-            recipes=self.recipes, inspections=getattr(self.order_stack, "inspections", None),
-            holds=getattr(self.order_stack, "holds", None),
+            orders=stack.orders, tools=stack.tools, instructions=stack.instructions,
+            recipes=stack.recipes, inspections=stack.inspections, holds=stack.holds,
             read_tag=self.read_tag, media_root=self.media_root(),
             driver=lambda: self.driver,
             load_history=self.load_history, load_stops=self.load_stops))
 
-    def _start_order_services(self) -> None:
+    def _start_order_services(self) -> Any:
         """Orders, tooling, work instructions and recipes (issue 5; docs/orders.md)."""
         from hmi.services.orderstack import OrderStack
         from hmi.services.signatures import SignatureService
@@ -329,9 +324,8 @@ class Station:
         for svc in stack.services():
             svc.sig_error.connect(lambda text: self.window.show_error(text, "warning"))
         self.order_stack = stack
-        self.orders, self.tools = stack.orders, stack.tools
-        self.instructions, self.recipes = stack.instructions, stack.recipes
         stack.start()
+        return stack
 
     def read_tag(self, name: str) -> tuple[Any, bool]:
         """The newest value of a machine tag and whether it is Good and current."""

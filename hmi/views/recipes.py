@@ -404,7 +404,7 @@ class RecipeVersionsView(QWidget):
             self._render([])
             return
         a, b = self.a, self.b
-        self._diff_for: tuple[int, int] | None = None
+        self._diff_for = None
         for v in (a, b):
             self._recipes.load(self.code, v, on_done=lambda view, v=v: self._got_view(v, view))
         self._recipes.diff(self.code, a, b, on_done=lambda diffs: self._got_diff((a, b), diffs))
@@ -439,7 +439,7 @@ class RecipeVersionsView(QWidget):
         self.diffs = list(diffs)
         self._clear()
         va, vb = self.views.get(self.a), self.views.get(self.b)
-        if getattr(self, "_diff_for", None) != (self.a, self.b):
+        if self._diff_for != (self.a, self.b):
             va = vb = None  # never show a comparison before its diff has arrived
         if va is None or vb is None:
             self.compare_title.setText(self.tr("Tap two versions to compare them.")
