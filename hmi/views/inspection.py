@@ -112,8 +112,8 @@ class InspectionView(QWidget):
         root.addLayout(side)
 
         inspections.sig_changed.connect(self.refresh)
-        inspections.sig_due_changed.connect(lambda _due: self.refresh())
-        inspections.sig_error.connect(lambda text: self.message.say(text, "alarm"))
+        inspections.sig_due_changed.connect(self._refresh_any)
+        inspections.sig_error.connect(self._alarm)
         self.refresh()
 
     # -- scans: the gauge --------------------------------------------------------
@@ -156,6 +156,14 @@ class InspectionView(QWidget):
         if run is None or self._selected is None:
             return None
         return run.characteristics.get(self._selected)
+
+    # Service signals reach bound methods (not lambdas): Qt drops the connection when this
+    # screen is destroyed, so a late signal can never reach a deleted widget.
+    def _refresh_any(self, *_: object) -> None:
+        self.refresh()
+
+    def _alarm(self, text: str) -> None:
+        self.message.say(text, "alarm")
 
     def refresh(self) -> None:
         run = self._svc.run()

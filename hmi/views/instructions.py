@@ -176,7 +176,7 @@ class InstructionView(QWidget):
         root.addLayout(nav)
 
         service.sig_changed.connect(self.refresh)
-        service.sig_error.connect(lambda text: self.message.say(text, "alarm"))
+        service.sig_error.connect(self._alarm)
         self.refresh(jump=True)
 
     # -- scans (only while shown) -----------------------------------------------
@@ -236,6 +236,9 @@ class InstructionView(QWidget):
                 self._index = i
                 self.message.say("", "ok")
                 self.refresh()
+
+    def _alarm(self, text: str) -> None:  # a bound slot: dropped with this screen
+        self.message.say(text, "alarm")
 
     def refresh(self, jump: bool = False) -> None:
         run = self._svc.run()

@@ -234,11 +234,11 @@ class OrdersView(QWidget):
         right.addLayout(buttons)
         root.addLayout(right, 1)
 
-        orders.sig_queue_changed.connect(lambda _rows: self.refresh())
-        orders.sig_error.connect(lambda text: self.message.say(text, "alarm"))
+        orders.sig_queue_changed.connect(self._refresh_any)
+        orders.sig_error.connect(self._alarm)
         if tools is not None:
-            tools.sig_tools_changed.connect(lambda _tools: self.refresh())
-            tools.sig_error.connect(lambda text: self.message.say(text, "alarm"))
+            tools.sig_tools_changed.connect(self._refresh_any)
+            tools.sig_error.connect(self._alarm)
         self.blockers.hide()
         self.refresh()
 
@@ -275,17 +275,17 @@ class OrdersView(QWidget):
         return True
 
     # -- data --------------------------------------------------------------------
-    def _rows(self) -> list[Any]:
-        return list(self._orders.queue())
+    # Service signals reach bound methods (not lambdas): Qt drops the connection when this
+    # screen is destroyed, so a late signal can never reach a deleted widget.
+    def _refresh_any(self, *_: object) -> None:
+        self.refresh()
 
-    def _row(self, code: str | None) -> Any:
-        for r in self._rows():
-            if r.code == code:
-                return r
-        return None
+    def _alarm(self, text: str) -> None:
+        self.message.say(text, "alarm")
 
     def refresh(self) -> None:
-        rows = self._rows()
+        rows = list(self._orders.queue())  # projected once per refresh
+        by_code = {r.code: r for r in rows}
         cards = []
         for r in rows:
             severity = {"running": "normal", "paused": "warning"}.get(r.state, "normal")
@@ -300,13 +300,13 @@ class OrdersView(QWidget):
                 severity=severity,
                 badge=presenters.duration_text(r.worked_s) if r.worked_s else ""))
         self.queue.set_cards(cards)
-        if self._selected is None or self._row(self._selected) is None:
+        if self._selected not in by_code:
             active = next((r for r in rows if r.state in ("running", "paused")), None)
             nxt = next((r for r in rows if r.is_next), None)
             pick = active or nxt or (rows[0] if rows else None)
             self._selected = pick.code if pick is not None else None
         self.queue.select(self._selected)
-        row = self._row(self._selected)
+        row = by_code.get(self._selected) if self._selected is not None else None
         self._show(row)
         if self.blockers.isVisibleTo(self):
             # Blockers on screen must be current: a tool just scanned may have cleared one.

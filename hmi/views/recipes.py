@@ -92,8 +92,8 @@ class RecipePanel(QWidget):
         root.addLayout(row)
         self._cells: list[QWidget] = []
 
-        recipes.sig_deviation.connect(lambda _d: self._show_deviations())
-        recipes.sig_error.connect(lambda text: self.message.say(text, "alarm"))
+        recipes.sig_deviation.connect(self._show_deviations)
+        recipes.sig_error.connect(self._alarm)
         self._show_deviations()
         self._render()
 
@@ -203,7 +203,10 @@ class RecipePanel(QWidget):
         self.validate_button.setEnabled(can_validate)
         self.reject_button.setEnabled(can_validate)
 
-    def _show_deviations(self) -> None:
+    def _alarm(self, text: str) -> None:  # bound slots: dropped with this screen
+        self.message.say(text, "alarm")
+
+    def _show_deviations(self, *_: object) -> None:
         devs = self._recipes.deviations()
         if not devs:
             self.deviations.hide()
@@ -345,9 +348,13 @@ class RecipeVersionsView(QWidget):
             row.addWidget(b)
         root.addLayout(row)
         self._cells: list[QWidget] = []
-        recipes.sig_changed.connect(lambda _x: self.code and self.show_recipe(self.code))
+        recipes.sig_changed.connect(self._reload)
 
     # -- loading -----------------------------------------------------------------
+    def _reload(self, *_: object) -> None:
+        if self.code:
+            self.show_recipe(self.code)
+
     def show_recipe(self, code: str) -> None:
         self.code = code
         self.title.setText(self.tr("Recipe %1 · versions").replace("%1", code))

@@ -77,14 +77,14 @@ class ToolsView(QWidget):
         for b in (self.back_button, self.unmount_button, self.reset_button):
             row.addWidget(b)
         root.addLayout(row)
-        tools.sig_tools_changed.connect(lambda _s: self.refresh())
-        tools.sig_tool_warning.connect(lambda _t: self.refresh())
-        tools.sig_tool_limit.connect(lambda _t: self.refresh())
+        tools.sig_tools_changed.connect(self._refresh_any)
+        tools.sig_tool_warning.connect(self._refresh_any)
+        tools.sig_tool_limit.connect(self._refresh_any)
         # Cycles climb with every part; while the screen is shown it follows them.
         self._timer = QTimer(self)
         self._timer.setInterval(2000)
         self._timer.timeout.connect(self.refresh)
-        tools.sig_error.connect(lambda text: self.message.say(text, "alarm"))
+        tools.sig_error.connect(self._alarm)
         self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -95,6 +95,14 @@ class ToolsView(QWidget):
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().hideEvent(event)
         self._timer.stop()
+
+    # Service signals reach bound methods (not lambdas): Qt drops the connection when this
+    # screen is destroyed, so a late signal can never reach a deleted widget.
+    def _refresh_any(self, *_: object) -> None:
+        self.refresh()
+
+    def _alarm(self, text: str) -> None:
+        self.message.say(text, "alarm")
 
     def refresh(self) -> None:
         try:
