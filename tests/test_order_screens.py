@@ -561,3 +561,43 @@ def test_the_inspection_form_checks_gauge_and_values_and_says_pass_or_fail(
     with station.sf() as s:
         rows = list(s.scalars(select(InspectionResult).order_by(InspectionResult.seq)))
     assert [(r.passed, r.gauge_code) for r in rows] == [(True, "G-12"), (False, "G-12")]
+
+
+def test_a_download_over_a_lost_link_fails_with_a_message_and_is_recorded(
+        qtbot, station: Station) -> None:
+    """The PLC goes away between approval and download: the attempt fails (stored, with the
+    operator's message), nothing counts as downloaded, and the start stays blocked."""
+    from asyncua import ua
+
+    from hmi.devices.base import Tag
+    from tests.fixtures.simulator import BareOpcUaServer
+
+    stack = station.stack
+    anna = station.session.actor
+    eva = station.auth.login("4001", "5678")
+    stack.recipes.approve(eva, "RCP-BRK-100", 1, pin="5678").result(20)
+    by_name = {t.name: t for t in CFG.device_tags()}
+
+    async def scenario() -> Any:
+        async with BareOpcUaServer() as srv:
+            tags = []
+            for name in ("press_force_sp", "hold_time_sp", "stroke_sp", "double_stroke_sp",
+                         "temperature_setpoint", "press_force", "temperature"):
+                t = by_name[name]
+                vtype = ua.VariantType.Boolean if t.datatype == "bool" else ua.VariantType.Double
+                address = await srv.add_variable(name, False if t.datatype == "bool" else 0.0,
+                                                 vtype, writable=True)
+                tags.append(Tag(name, address, t.datatype, access=t.access))
+            async with open_driver(srv.url, tags, on_value=lambda v: None,
+                                   on_state=lambda s: None) as driver:
+                await srv.stop()  # the PLC is switched off
+                return await stack.recipes.download(anna, "RCP-BRK-100", 1, order_code=ORDER,
+                                                    operation_sequence=10, driver=driver)
+
+    result = run(scenario())
+    assert result.result == "failed" and not result.ok
+    assert "RCP-BRK-100 v1" in result.message
+    (stored,) = station.rows(RecipeDownloadEvent)
+    assert stored.result == "failed" and stored.message == result.message
+    blockers = [b for b in stack.orders.check_start(anna, ORDER) if b.check == "recipe.ready"]
+    assert blockers and "did not succeed" in blockers[0].reason
