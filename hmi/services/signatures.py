@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from hmi.services.audit import HASH_ALG, AuditWriter, canonical_json
 from hmi.services.auth import AuthService
+from hmi.services.errors import OperatorError
 from hmi.services.permissions import PermissionDenied, require
 from hmi.store.base import new_id, utcnow
 from hmi.store.events import append_event
@@ -47,10 +48,15 @@ log = logging.getLogger(__name__)
 __all__ = [
     "HASH_ALG",
     "Meaning",
+    "SelfSignRefused",
     "SignatureCheck",
     "SignatureService",
     "canonical_hash",
 ]
+
+
+class SelfSignRefused(OperatorError):
+    """The signer is one of the people who may not sign this record (e.g. its author)."""
 
 
 class Meaning(enum.StrEnum):
@@ -103,12 +109,19 @@ class SignatureService:
         record_id: str,
         record: Mapping[str, Any],
         required_permission: str | None = None,
+        comment: str = "",
+        not_signers: Mapping[str, str] | None = None,
     ) -> Signature:
         """Re-authenticate the signer and store their signature over ``record``.
 
         Raises ``LoginError`` (wrong PIN, locked, unknown badge …) or
         :class:`~hmi.services.permissions.PermissionDenied`; in both cases no
         signature is stored. Returns the stored (detached) :class:`Signature`.
+        ``comment`` (what the signer wrote) is stored with the signature; a caller that
+        wants it bound includes it in ``record`` too. ``not_signers`` maps the badges
+        that may not sign this record (e.g. the person who recorded it) to the message
+        shown: such a signer is refused with :class:`SelfSignRefused` after
+        re-authentication (so a badge alias cannot slip through), audited, nothing stored.
         """
         try:
             meaning = Meaning(meaning)
@@ -118,6 +131,16 @@ class SignatureService:
         record_hash = canonical_hash(record)  # fail on an unhashable record before asking for a PIN
 
         actor = self._auth.reauthenticate(badge, pin)
+        if not_signers and actor.badge in not_signers:
+            with self._session_factory() as session:
+                self._audit.record(
+                    session, actor_badge=actor.badge, action="signature_refused",
+                    entity=record_type, entity_id=str(record_id),
+                    new={"meaning": meaning.value, "reason": "signer may not sign own record"},
+                    detail=f"{actor.label} may not sign this record",
+                )
+                session.commit()
+            raise SelfSignRefused(not_signers[actor.badge])
         if required_permission is not None:
             try:
                 require(actor, required_permission)
@@ -150,6 +173,7 @@ class SignatureService:
                     "signer_name": actor.name,
                     "record_hash": record_hash,
                     "hash_alg": HASH_ALG,
+                    **({"comment": comment} if comment else {}),
                 },
                 detail=f"{meaning.value} by {actor.label}",
             )
@@ -169,6 +193,7 @@ class SignatureService:
                     record_hash=record_hash,
                     hash_alg=HASH_ALG,
                     audit_entry_id=entry.id,
+                    comment=comment,
                 ),
             )
             session.commit()

@@ -132,3 +132,6 @@ class Signature(EventMixin, Base):
     record_hash: Mapped[str] = mapped_column(String(HEX_SHA256_LEN))
     hash_alg: Mapped[str] = mapped_column(String(32))
     audit_entry_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    # What the signer wrote with the signature (mandatory for some meanings, e.g. the
+    # review of a failed check); part of the signed record, so it cannot be changed either.
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")

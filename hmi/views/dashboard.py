@@ -1,7 +1,7 @@
 """KPI dashboard for the running shift: readable from 3 m.
 
 OEE and its three factors as huge numbers, then scrap rate, throughput, MTBF,
-MTTR and first-pass yield (a place kept for the quality issue), the loss
+MTTR and first-pass yield (from the station's inspections), the loss
 waterfall of the shift so far and its hourly output. Everything comes from
 one :class:`~hmi.services.shiftkpi.ShiftKpis` (the pure KPI arithmetic); the
 view only formats.
@@ -61,9 +61,13 @@ def waterfall_step(step: Any) -> tuple[str, float, str]:
 
 
 class DashboardView(QWidget):
-    def __init__(self, kpis: Any, timezone: str, parent: QWidget | None = None) -> None:
+    def __init__(self, kpis: Any, timezone: str, parent: QWidget | None = None, *,
+                 fpy: Any = None) -> None:
+        """``fpy(start, end, on_done)`` delivers first-pass yield (hmi.services.fpy.FpyResult)
+        of the inspections in a window (None: no quality module, the slot says so)."""
         super().__init__(parent)
         self.setObjectName("screen")
+        self._fpy_loader = fpy
         self._tz = zoneinfo.ZoneInfo(timezone)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 8, 10, 8)
@@ -201,7 +205,7 @@ class DashboardView(QWidget):
         self.mtbf.set_value(hours_minutes(r.mtbf_s),
                             note=self.tr("%1 failure(s)").replace("%1", str(r.failures)))
         self.mttr.set_value(hours_minutes(r.mttr_s))
-        self.fpy.set_value(None, note=self.tr("from inspections (quality module)"))
+        self._load_fpy(k)
         warnings = list(r.warnings)
         self.warning.setText("\n".join(warnings))
         self.warning.setVisible(bool(warnings))
@@ -210,3 +214,24 @@ class DashboardView(QWidget):
                                   if step.kind == "total" or abs(step.seconds) >= 1.0])
         self.hourly.set_hours([(h.timestamp(), g, s) for h, g, s in k.hourly],
                               target_per_hour=(3600 / k.ideal_cycle_s) if k.ideal_cycle_s else None)
+
+    def _load_fpy(self, k: Any) -> None:
+        if self._fpy_loader is None:
+            self.fpy.set_value(None, note=self.tr("no quality module"))
+            return
+        rng = self._range
+        end = None if rng == "shift" else k.window.end
+        self._fpy_loader(k.window.start, end, lambda r: self._range == rng and self.show_fpy(r))
+
+    def show_fpy(self, r: Any) -> None:
+        """First-pass yield: passed first time ÷ inspected (units), with its base."""
+        if not r.inspected:
+            self.fpy.set_value(None, note=self.tr("nothing inspected yet"))
+            return
+        note = self.tr("%1 of %2 inspected").replace("%1", str(r.first_pass)) \
+            .replace("%2", str(r.inspected))
+        if r.reworked:
+            note += self.tr(" · %1 reworked").replace("%1", str(r.reworked))
+        # Below 95 % first-pass is worth a look: rework and re-inspection cost capacity.
+        self.fpy.set_value(f"{r.percent:.1f}", note=note,
+                           severity="warning" if r.percent < 95.0 else "normal")

@@ -30,7 +30,7 @@ from hmi.widgets.banner import ErrorBanner
 from hmi.widgets.header import HeaderBar
 
 #: Screens that need the station database's services (built by attach_services).
-SERVICE_SCREENS = ("orders", "downtime", "alarms", "andon", "kpi", "handover")
+SERVICE_SCREENS = ("orders", "quality", "downtime", "alarms", "andon", "kpi", "handover")
 
 
 class MainWindow(QMainWindow):
@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         nav_lay = QVBoxLayout(self.nav)
         nav_lay.setContentsMargins(4, 4, 4, 4)
-        nav_lay.setSpacing(0)  # eight 72-px targets, Log out and a two-line banner fit in 800 px
+        nav_lay.setSpacing(0)  # eight 64-px targets, Log out and a two-line banner fit in 800 px
         self._nav_group = QButtonGroup(self)
         self.stack = QStackedWidget(central)
         self.scans = scans or ScanHub(self)
@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         self.screens: dict[str, QWidget] = {}
         self._services: Any = None
         for key, text in (("live", self.tr("Live")), ("orders", self.tr("Orders")),
-                          ("downtime", self.tr("Downtime")),
+                          ("quality", self.tr("Quality")), ("downtime", self.tr("Downtime")),
                           ("alarms", self.tr("Alarms")), ("andon", self.tr("Andon")),
                           ("kpi", self.tr("KPIs")), ("handover", self.tr("Handover"))):
             self._add_nav(key, text, nav_lay)
@@ -153,7 +153,8 @@ class MainWindow(QMainWindow):
                                      parent=self.stack),
             "alarms": AlarmsView(svc.alarms, self._session, tz, self.stack),
             "andon": AndonView(svc.andon, self._session, tz, parent=self.stack),
-            "kpi": DashboardView(svc.kpis, tz, self.stack),
+            "kpi": DashboardView(svc.kpis, tz, self.stack,
+                                 fpy=getattr(getattr(svc, "quality", None), "fpy", None)),
             "handover": ShiftSummaryView(svc.kpis, svc.downtime, svc.alarms, svc.andon, tz,
                                          parent=self.stack),
         }
@@ -210,6 +211,16 @@ class MainWindow(QMainWindow):
             self.orders_view.sig_open_inspections.connect(self.open_inspections)
         if getattr(svc, "holds", None) is not None:
             svc.holds.sig_holds_changed.connect(self._show_holds)
+        if getattr(svc, "quality", None) is not None and getattr(svc, "holds", None) is not None:
+            from hmi.views.quality import QualityView
+
+            self.quality_view = QualityView(svc.quality, svc.holds, svc.inspections,
+                                            self._session,
+                                            running_order=svc.orders.running_operation,
+                                            parent=self.stack)
+            self.stack.addWidget(self.quality_view)
+            self.screens["quality"] = self.quality_view
+            self.nav_buttons["quality"].setEnabled(True)
         self.tools_view.sig_back.connect(lambda: self.show_screen("orders"))
         # A tool at its warning level or limit is news for whoever is at the panel.
         svc.tools.sig_tool_warning.connect(lambda t: self.banner.show_message(

@@ -98,6 +98,9 @@ class ControlChart(QWidget):
             pad = (top - bottom) * 0.08 or 1.0
             view = self.plot_widget.getPlotItem().getViewBox()
             view.setRange(xRange=(0.5, n + 0.5), yRange=(bottom - pad, top + pad), padding=0)
+            # sample numbers are whole: 1, 2, 3 … (every k-th when there are many)
+            step = max(1, -(-n // 10))
+            self.plot_widget.getPlotItem().getAxis("bottom").setTickSpacing(step, step)
 
     def set_title(self, text: str) -> None:
         self.title.setText(text)
