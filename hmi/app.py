@@ -302,10 +302,17 @@ class Station:
         kpis.start()
         self.alarms.on_connection_state(self.monitor.snapshot.connection)
         stack = self._start_order_services()
+        # An SPC rule whose reaction is "andon" calls quality (once: a call already open stands).
+        stack.inspections.sig_andon_requested.connect(self._spc_andon)
+        # Shift-start inspections follow the same calendar (set now if it is already known).
+        downtime.sig_ready.connect(lambda: stack.set_calendar(downtime.calendar))
+        if downtime.ready:
+            stack.set_calendar(downtime.calendar)
         self.window.attach_services(SimpleNamespace(
             downtime=downtime, alarms=alarms, andon=andon, kpis=kpis,
             orders=stack.orders, tools=stack.tools, instructions=stack.instructions,
             recipes=stack.recipes, inspections=stack.inspections, holds=stack.holds,
+            quality=stack.quality,
             read_tag=self.read_tag, media_root=self.media_root(),
             driver=lambda: self.driver,
             load_history=self.load_history, load_stops=self.load_stops))
@@ -326,6 +333,14 @@ class Station:
         self.order_stack = stack
         stack.start()
         return stack
+
+    def _spc_andon(self, alarm: Any) -> None:
+        from hmi.services.andon import AndonError
+
+        try:
+            self.andon.call(None, "quality", alarm.text[:500])
+        except AndonError:
+            pass  # a quality call is already open: the responder is on the way
 
     def read_tag(self, name: str) -> tuple[Any, bool]:
         """The newest value of a machine tag and whether it is Good and current."""

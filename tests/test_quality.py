@@ -427,6 +427,33 @@ def test_spc_page_highlights_the_rule_and_bands_capability(qtbot, st, people, th
     view.grab().save(str(_png("quality-spc")))
     assert view.width() <= 1120 and view.height() <= 650, view.size()
 
+    # Anna (operator) may not freeze limits; Clara (team lead) recalculates them, audited
+    class Reason:
+        def __init__(self, *a, **kw) -> None:
+            pass
+
+        def exec(self) -> bool:
+            return True
+
+        def reason(self) -> str:
+            return "Recalculation after corrective action"
+
+    page.reason_dialog_factory = Reason
+    assert page.freeze_button.text() == "Freeze limits from these 3"
+    tap(qtbot, page.freeze_button)
+    assert page.message.text() == ("Anna Berg (badge 1001) may not sign off inspection "
+                                   "results. Ask a team lead or an administrator.")
+    session.actor = clara
+    tap(qtbot, page.freeze_button)
+    st.settle()
+    new = st.insp.limits("DEPTH")
+    assert new.id != lim.id and new.reason == "Recalculation after corrective action"
+    page.refresh()
+    assert page.chart.highlighted == [] and not page.chart.message.isVisible()
+    with st.sf() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "spc.limits_recalculated")) == 1
+
 
 def test_capability_bands():
     assert [capability_severity(v) for v in (2.0, 1.33, 1.2, 1.0, 0.99, None)] == [

@@ -28,8 +28,16 @@ A **disposition** (:meth:`HoldService.dispose`) decides what happens to suspect 
 nonconforming units, signed by a team lead (meaning "Approved"):
 
 * ``scrap`` and ``return_to_supplier`` — the units are not good (they leave the count);
-* ``rework`` — the units are reworked and need a re-inspection (recorded; counted in
-  :attr:`OrderQuality.awaiting_reinspection`, not good until then);
+* ``rework`` — the units are reworked and need a re-inspection (counted in
+  :attr:`OrderQuality.awaiting_reinspection`, not good until then). The disposition makes
+  the re-inspection due (``sig_rework`` → the inspection service's ``rework`` trigger): of
+  the failed result's characteristic (subject ``inspection``), else of every
+  characteristic of the order's inspection plan. The first result of each of those
+  characteristics recorded for the order after the disposition decides (a re-measurement
+  does not change it): all passed → the units are good again; one failed → they stay
+  awaiting and a team lead disposes of them again (scrap, rework, use as is), a new
+  disposition of the order taking these units first. Derived from the stored results and
+  dispositions (:func:`settle_reworks`), so a restart gives the same numbers;
 * ``use_as_is`` — a concession: the units are good again, with the concession recorded.
 
 The quantity is never more than what is still undecided: the order's suspect units
@@ -127,7 +135,11 @@ class Hold:
 
 @dataclass(frozen=True)
 class OrderQuality:
-    """What became of an order's parts made under a hold."""
+    """What became of an order's parts made under a hold.
+
+    ``scrap`` … ``return_to_supplier`` sum every disposition, including second decisions
+    about reworked units whose re-inspection failed (``redisposed``).
+    """
 
     order_code: str
     made_under_hold: int = 0
@@ -135,10 +147,18 @@ class OrderQuality:
     rework: int = 0
     use_as_is: int = 0
     return_to_supplier: int = 0
+    #: reworked units whose re-inspection passed: good again
+    rework_passed: int = 0
+    #: reworked units whose re-inspection failed and that have no new disposition yet
+    rework_failed: int = 0
+    #: units of a failed re-inspection that got a new disposition
+    redisposed: int = 0
 
     @property
     def disposed(self) -> int:
-        return self.scrap + self.rework + self.use_as_is + self.return_to_supplier
+        """Units made under a hold that got a (first) disposition."""
+        return (self.scrap + self.rework + self.use_as_is + self.return_to_supplier
+                - self.redisposed)
 
     @property
     def suspect(self) -> int:
@@ -147,12 +167,120 @@ class OrderQuality:
 
     @property
     def awaiting_reinspection(self) -> int:
-        return self.rework
+        """Reworked units not good yet: re-inspection pending, or failed and not decided
+        again."""
+        return self.rework - self.rework_passed - self.redisposed
+
+    @property
+    def undecided(self) -> int:
+        """What a new disposition of the order may take: suspect units and reworked units
+        whose re-inspection failed."""
+        return self.suspect + self.rework_failed
 
     @property
     def good_adjustment(self) -> int:
-        """Add to the machine's good count: held parts leave it, concessions come back."""
-        return -self.made_under_hold + self.use_as_is
+        """Add to the machine's good count: held parts leave it; concessions and reworked
+        units that passed their re-inspection come back."""
+        return -self.made_under_hold + self.use_as_is + self.rework_passed
+
+
+AWAITING = "awaiting"
+PASSED = "passed"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Rework:
+    """A rework disposition and what its re-inspection decided (from the store)."""
+
+    disposition_id: uuid.UUID
+    seq: int
+    #: the disposition's pool: ("order", code) or ("inspection", result id) …
+    pool: tuple[str, str]
+    #: the order whose results re-inspect it (None: unknown — it stays awaiting)
+    order_code: str | None
+    quantity: int
+    #: characteristics to re-inspect (all must pass)
+    characteristics: tuple[str, ...]
+    state: str = AWAITING
+    #: the deciding results' ids (first per characteristic after the disposition)
+    result_ids: tuple[str, ...] = ()
+    #: station seq at which it was decided (None: awaiting)
+    decided_seq: int | None = None
+
+
+@dataclass(frozen=True)
+class ResultFact:
+    """One stored inspection result as :func:`settle_reworks` needs it."""
+
+    seq: int
+    result_id: str
+    order_code: str | None
+    characteristic: str
+    passed: bool
+    remeasure: bool = False
+
+
+def settle_reworks(reworks: list[Rework], results: list[ResultFact]) -> list[Rework]:
+    """Decide each rework from the results recorded for its order after it (pure).
+
+    Per characteristic the first result after the disposition counts (re-measurements are
+    not re-inspections); every characteristic passed → ``passed`` (at the last of those
+    results), one failed → ``failed`` (at that result), else ``awaiting``.
+    """
+    by_key: dict[tuple[str | None, str], list[ResultFact]] = {}
+    for r in sorted(results, key=lambda r: r.seq):
+        if not r.remeasure:
+            by_key.setdefault((r.order_code, r.characteristic), []).append(r)
+    out = []
+    for rw in reworks:
+        firsts: list[ResultFact] = []
+        missing = False
+        for ch in rw.characteristics:
+            first = next((r for r in by_key.get((rw.order_code, ch), ()) if r.seq > rw.seq),
+                         None)
+            if first is None:
+                missing = True
+            else:
+                firsts.append(first)
+        failed = sorted((r for r in firsts if not r.passed), key=lambda r: r.seq)
+        if rw.order_code is None or not rw.characteristics:
+            out.append(rw)
+        elif failed:
+            out.append(replace(rw, state=FAILED, result_ids=(failed[0].result_id,),
+                               decided_seq=failed[0].seq))
+        elif not missing:
+            out.append(replace(rw, state=PASSED,
+                               result_ids=tuple(r.result_id for r in firsts),
+                               decided_seq=max(r.seq for r in firsts)))
+        else:
+            out.append(rw)
+    return out
+
+
+def rework_flow(dispositions: list[tuple[int, int]], reworks: list[Rework]
+                ) -> tuple[int, int, int]:
+    """(passed, failed and undecided, redisposed) units of one pool (pure).
+
+    ``dispositions``: (seq, quantity) of every disposition of the pool. In station sequence:
+    a passed re-inspection makes its units good; a failed one leaves them for a new
+    disposition, which takes them before any suspect unit.
+    """
+    steps: list[tuple[int, int, str, int]] = [(seq, 1, "d", q) for seq, q in dispositions]
+    for rw in reworks:
+        if rw.decided_seq is not None:
+            steps.append((rw.decided_seq, 0, rw.state, rw.quantity))
+    passed = failed = redisposed = 0
+    for _seq, _rank, kind, q in sorted(steps):
+        if kind == PASSED:
+            passed += q
+        elif kind == FAILED:
+            failed += q
+        else:
+            take = min(q, failed)
+            failed -= take
+            redisposed += take
+    return passed, failed, redisposed
 
 
 @dataclass(frozen=True)
@@ -179,6 +307,9 @@ class _Snapshot:
     disposed: dict[tuple[str, str], dict[str, int]]
     dispositions: list[DispositionRecord]
     names: dict[str, str] = field(default_factory=dict)
+    reworks: list[Rework] = field(default_factory=list)
+    #: per pool: (passed, failed and undecided, redisposed) units of its reworks
+    flow: dict[tuple[str, str], tuple[int, int, int]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- signed records
@@ -238,6 +369,9 @@ class HoldService(QObject):
     sig_quality_changed = Signal(str)
     #: str: something the operator must know failed (loading, saving, signing).
     sig_error = Signal(str)
+    #: (order code or None, characteristic or None): a rework disposition was stored; the
+    #: units need a re-inspection (of that characteristic; None: of the whole plan).
+    sig_rework = Signal(object, object)
 
     def __init__(self, worker: Any, session_factory: Any, station_id: str, audit: AuditWriter,
                  signatures: Any, clock: Callable[[], dt.datetime] | None = None, *,
@@ -256,6 +390,8 @@ class HoldService(QObject):
         self._made: dict[str, int] = {}
         self._disposed: dict[tuple[str, str], dict[str, int]] = {}
         self._dispositions: list[DispositionRecord] = []
+        self._reworks: list[Rework] = []
+        self._flow: dict[tuple[str, str], tuple[int, int, int]] = {}
         self._live_next: dict[str, int] | None = None
         self._names: dict[str, str] = {}
         self._ready = False
@@ -349,12 +485,20 @@ class HoldService(QObject):
                 made[order] = total
             disposed: dict[tuple[str, str], dict[str, int]] = {}
             records: list[DispositionRecord] = []
+            by_pool: dict[tuple[str, str], list[tuple[int, int]]] = {}
+            reworks: list[Rework] = []
             D = DispositionEvent
             for ev in s.scalars(select(D).where(D.station_id == st).order_by(D.seq)):
                 pool = _pool(ev.subject_kind, ev.subject_identifier, ev.order_code)
                 cur = disposed.setdefault(pool, {})
                 cur[ev.disposition] = cur.get(ev.disposition, 0) + int(ev.quantity)
                 records.append(_disposition_record(ev))
+                by_pool.setdefault(pool, []).append((ev.seq, int(ev.quantity)))
+                if ev.disposition == REWORK:
+                    reworks.append(self._rework_of(s, ev, pool))
+            reworks = settle_reworks(reworks, self._results_for(s, reworks))
+            flow = {pool: rework_flow(steps, [r for r in reworks if r.pool == pool])
+                    for pool, steps in by_pool.items()}
             # the signer's badge of each disposition (for views)
             from hmi.store.security import Signature
 
@@ -365,7 +509,47 @@ class HoldService(QObject):
                                              .where(Signature.id.in_(sig_ids))):
                     signers[sid] = sbadge
             records = [replace(r, signer_badge=signers.get(r.signature_id)) for r in records]
-        return _Snapshot(holds, made, disposed, records, names)
+        return _Snapshot(holds, made, disposed, records, names, reworks, flow)
+
+    def _rework_of(self, s: Any, ev: Any, pool: tuple[str, str]) -> Rework:
+        """What a stored rework disposition needs re-inspected (worker thread)."""
+        from hmi.services.inspections import InspectionError, order_plan
+        from hmi.store.models import InspectionResult
+
+        if ev.subject_kind == "inspection":
+            rid = _as_uuid(ev.subject_identifier)
+            res = s.get(InspectionResult, rid) if rid is not None else None
+            if res is None:
+                return Rework(ev.id, ev.seq, pool, None, int(ev.quantity), ())
+            return Rework(ev.id, ev.seq, pool, res.order_code, int(ev.quantity),
+                          (res.characteristic_code,))
+        order = pool[1] if pool[0] == "order" else None
+        chars: tuple[str, ...] = ()
+        if order is not None:
+            try:
+                _o, _op, plan = order_plan(s, self._station, order)
+            except InspectionError:
+                plan = None
+            if plan is not None:
+                chars = tuple(c.code for c in plan.characteristics)
+        return Rework(ev.id, ev.seq, pool, order, int(ev.quantity), chars)
+
+    def _results_for(self, s: Any, reworks: list[Rework]) -> list[ResultFact]:
+        """The station's results of the reworked orders after the first rework (worker)."""
+        from sqlalchemy import select
+
+        from hmi.store.models import InspectionResult
+
+        orders = {r.order_code for r in reworks if r.order_code}
+        if not orders:
+            return []
+        R = InspectionResult
+        first = min(r.seq for r in reworks)
+        return [ResultFact(r.seq, str(r.id), r.order_code, r.characteristic_code,
+                           bool(r.passed), r.supersedes_id is not None)
+                for r in s.execute(select(R.seq, R.id, R.order_code, R.characteristic_code,
+                                          R.passed, R.supersedes_id).where(
+                    R.station_id == self._station, R.order_code.in_(orders), R.seq > first))]
 
     def _loaded(self, snap: _Snapshot) -> None:
         self._pending -= 1
@@ -378,6 +562,8 @@ class HoldService(QObject):
             self._made[order] = self._made.get(order, 0) + n
         self._disposed = snap.disposed
         self._dispositions = snap.dispositions
+        self._reworks = snap.reworks
+        self._flow = snap.flow
         self._names = snap.names
         self._ready = True
         self._emit()
@@ -411,8 +597,21 @@ class HoldService(QObject):
     def quality(self, order_code: str) -> OrderQuality:
         """Parts of ``order_code`` made under a hold and what became of them."""
         d = self._disposed.get(("order", order_code), {})
+        passed, failed, redisposed = self._flow.get(("order", order_code), (0, 0, 0))
         return OrderQuality(order_code, self._made.get(order_code, 0), d.get(SCRAP, 0),
-                            d.get(REWORK, 0), d.get(USE_AS_IS, 0), d.get(RETURN, 0))
+                            d.get(REWORK, 0), d.get(USE_AS_IS, 0), d.get(RETURN, 0),
+                            passed, failed, redisposed)
+
+    def reworks(self, order_code: str | None = None) -> list[Rework]:
+        """Rework dispositions and their re-inspection state (as of the last load)."""
+        return [r for r in self._reworks if order_code is None or r.order_code == order_code]
+
+    def on_inspection_recorded(self, order_code: str | None) -> None:
+        """A result was stored for ``order_code``: if reworked units of it await their
+        re-inspection, reload (the store decides them; docs/holds.md)."""
+        if order_code and any(r.state == AWAITING and r.order_code == order_code
+                              for r in self._reworks):
+            self.reload()
 
     def suspect(self, order_code: str) -> int:
         """Units of the order made under a hold that have no disposition yet (not good)."""
@@ -658,7 +857,7 @@ class HoldService(QObject):
         pool = _pool(kind, ident, order)
         label = _pool_label(pool)
         if pool[0] == "order":
-            left = self.suspect(pool[1])
+            left = self.quality(pool[1]).undecided
             if kind == "serial" and quantity != 1:
                 raise HoldError(tr(CTX, "A serial number is one unit: the quantity must be 1."))
             if quantity > left:
@@ -682,8 +881,11 @@ class HoldService(QObject):
         record = disposition_record({**row, "station_id": self._station,
                                      "actor_badge": actor.badge})
         signer = (badge or "").strip()
+        target: list[str | None] = [order, None]  # what a rework asks to re-inspect
 
         def job() -> DispositionRecord:
+            if pool[0] == "inspection" and disp == REWORK:
+                target[:] = self._result_target(ident)
             if pool[0] in ("lot", "inspection"):
                 total = self._available(pool)
                 left = max(0, total - already)
@@ -718,10 +920,24 @@ class HoldService(QObject):
             self._dispositions.append(rec)
             log.info("disposition %s × %s of %s signed by %s", quantity, disp, label,
                      rec.signer_badge)
+            if disp == REWORK or any(r.pool == pool for r in self._reworks):
+                self.reload()  # reworks and their re-inspections are derived from the store
+            if disp == REWORK:
+                self.sig_rework.emit(target[0], target[1])
             if order:
                 self.sig_quality_changed.emit(order)
 
         return self._submit(job, done)
+
+    def _result_target(self, ident: str) -> list[str | None]:
+        """[order, characteristic] of inspection result ``ident`` (worker thread)."""
+        from hmi.store.models import InspectionResult
+
+        rid = _as_uuid(ident)
+        with self._sf() as s:
+            res = s.get(InspectionResult, rid) if rid is not None else None
+            return [res.order_code, res.characteristic_code] if res is not None else [None,
+                                                                                       None]
 
     def _disposed_in(self, pool: tuple[str, str]) -> int:
         return sum(self._disposed.get(pool, {}).values())

@@ -11,6 +11,8 @@ A characteristic of an inspection plan has one or more *frequencies*:
 ``after_downtime`` after the machine comes back from a (non-micro) stop
 ``recipe_change``  after a recipe download to the machine
 ``spc_alarm``      after an SPC rule fired on this characteristic
+``rework``         reworked units need a re-inspection (any characteristic; fed by
+                   the hold service's ``rework`` disposition, like ``spc_alarm``)
 =================  ==========================================================
 
 :class:`DueTracker` is fed those facts with their times (machine or station time,
@@ -22,7 +24,11 @@ meanwhile is counted as **suspect** (until the inspection is done and the parts 
 disposition — that is the caller's business).
 
 No Qt, no SQL: the station's inspection service drives it from live facts, and the
-same code replays stored facts after a restart.
+same code replays stored facts after a restart (:meth:`DueTracker.restore` with a list of
+:class:`Fact`). An event fact whose time is not after the characteristic's last
+inspection does not make it due again, and an inspection is not applied twice, so a fact
+that is both stored and delivered live (or a shift start announced again after a restart)
+changes nothing.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Due", "DueTracker", "Frequency", "Trigger"]
+__all__ = ["Due", "DueTracker", "Fact", "FactKind", "Frequency", "Trigger"]
 
 
 class Trigger(enum.StrEnum):
@@ -44,6 +50,37 @@ class Trigger(enum.StrEnum):
     AFTER_DOWNTIME = "after_downtime"
     RECIPE_CHANGE = "recipe_change"
     SPC_ALARM = "spc_alarm"
+    REWORK = "rework"
+
+
+#: Triggers every characteristic answers to, listed in its frequencies or not.
+IMPLICIT = frozenset({Trigger.REWORK})
+
+
+class FactKind(enum.StrEnum):
+    """What a stored :class:`Fact` is (event triggers use their :class:`Trigger`)."""
+
+    ORDER_STARTED = "order_started"
+    ORDER_ENDED = "order_ended"
+    PARTS = "parts"
+    INSPECTED = "inspected"
+    EVENT = "event"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One stored fact for :meth:`DueTracker.restore` (plain data, oldest first).
+
+    ``PARTS``: ``n`` parts; ``INSPECTED``: ``characteristic`` was inspected (``ref``: the
+    result's id); ``EVENT``: ``trigger`` happened (for ``characteristic`` only when given).
+    """
+
+    t: dt.datetime
+    kind: FactKind
+    n: int = 0
+    characteristic: str | None = None
+    trigger: Trigger | None = None
+    ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +118,8 @@ class _State:
     due_since: dt.datetime | None = None
     suspect: int = 0
     first_piece_pending: bool = False
+    inspected_at: dt.datetime | None = None
+    inspected_ref: str | None = None
 
 
 @dataclass
@@ -128,8 +167,10 @@ class DueTracker:
 
     def on_event(self, trigger: Trigger, t: dt.datetime,
                  characteristic: str | None = None) -> None:
-        """shift_start, changeover, after_downtime, recipe_change — or spc_alarm for one
-        characteristic (``characteristic`` given)."""
+        """shift_start, changeover, after_downtime, recipe_change — or spc_alarm / rework
+        for one characteristic (``characteristic`` given; rework without one: all).
+
+        A characteristic inspected after ``t`` already answers the fact."""
         if trigger in (Trigger.FIRST_PIECE, Trigger.EVERY_PARTS, Trigger.EVERY_MINUTES):
             raise ValueError(f"{trigger.value} is not an event; feed parts and ticks instead")
         targets: Iterable[tuple[str, _State]] = self._states.items()
@@ -138,6 +179,8 @@ class DueTracker:
                 raise KeyError(f"no characteristic {characteristic!r} in this plan")
             targets = [(characteristic, self._states[characteristic])]
         for _code, st in targets:
+            if st.inspected_at is not None and st.inspected_at > t:
+                continue
             if self._has(st, trigger):
                 self._make_due(st, trigger, t)
 
@@ -155,14 +198,20 @@ class DueTracker:
                     self._make_due(st, Trigger.EVERY_MINUTES, base + dt.timedelta(
                         minutes=f.every or 0))
 
-    def inspected(self, characteristic: str, t: dt.datetime) -> int:
+    def inspected(self, characteristic: str, t: dt.datetime, ref: str | None = None) -> int:
         """The inspection was done: not due any more; counters start again.
 
-        Returns the number of suspect parts it leaves for disposition.
+        Returns the number of suspect parts it leaves for disposition. ``ref`` names the
+        result: the same result given again (restored, then reported live) changes nothing
+        and returns 0, as does one older than the last inspection.
         """
         st = self._states.get(characteristic)
         if st is None:
             raise KeyError(f"no characteristic {characteristic!r} in this plan")
+        if (ref is not None and ref == st.inspected_ref) or \
+                (st.inspected_at is not None and t < st.inspected_at):
+            return 0
+        st.inspected_at, st.inspected_ref = t, ref
         suspect = st.suspect
         st.due_reason = st.due_since = None
         st.suspect = 0
@@ -170,6 +219,34 @@ class DueTracker:
         st.minutes_base = t
         st.first_piece_pending = False
         return suspect
+
+    def restore(self, facts: Iterable[Fact], now: dt.datetime) -> None:
+        """Rebuild the state from stored facts (oldest first), as it was live, up to ``now``.
+
+        Everything starts empty and not running; each fact is replayed after a tick at its
+        time (so an every-T-minutes inspection falls due at the same moment and parts made
+        after its grace count as suspect), and a last tick at ``now``. Facts about
+        characteristics not in this plan are skipped.
+        """
+        self.running = False
+        for code, st in list(self._states.items()):
+            self._states[code] = _State(st.frequencies)
+        for f in facts:
+            self.tick(f.t)
+            kind = FactKind(f.kind)
+            if kind is FactKind.ORDER_STARTED:
+                self.order_started(f.t)
+            elif kind is FactKind.ORDER_ENDED:
+                self.order_ended()
+            elif kind is FactKind.PARTS:
+                self.on_parts(f.t, f.n)
+            elif kind is FactKind.INSPECTED:
+                if f.characteristic in self._states:
+                    self.inspected(f.characteristic, f.t, f.ref)
+            elif kind is FactKind.EVENT and f.trigger is not None:
+                if f.characteristic is None or f.characteristic in self._states:
+                    self.on_event(Trigger(f.trigger), f.t, f.characteristic)
+        self.tick(now)
 
     # -- questions -----------------------------------------------------------------
     def due(self, t: dt.datetime) -> list[Due]:
@@ -188,7 +265,7 @@ class DueTracker:
     # -- internals -----------------------------------------------------------------
     @staticmethod
     def _has(st: _State, trigger: Trigger) -> bool:
-        return any(f.trigger is trigger for f in st.frequencies)
+        return trigger in IMPLICIT or any(f.trigger is trigger for f in st.frequencies)
 
     def _make_due(self, st: _State, reason: Trigger, t: dt.datetime) -> None:
         if st.due_since is None:  # already due: the earlier reason and time stand

@@ -7,13 +7,16 @@ order's first recorded result used, else the newest released one) and drives a
 :class:`~hmi.services.inspection_due.DueTracker` from the facts the app feeds it:
 
 =====================================  ============================================
-``order_started(order_code, t=None)``  loads the plan (DB worker) and starts the run
+``order_started(order_code, t=None)``  loads the plan and rebuilds the due tracker
+                                       from the stored facts (DB worker; a restart
+                                       gives what was due — docs/inspections.md)
 ``order_ended(t=None)``                time-based frequencies stop counting
 ``parts_counted(n, t=None)``           good or bad parts made (every_parts, suspects)
 ``shift_started(t=None)``              ``shift_start``
 ``changeover_ended(t=None)``           ``changeover``
 ``back_from_stop(t=None)``             ``after_downtime`` (a real stop, not a micro)
 ``recipe_downloaded(t=None)``          ``recipe_change``
+``rework_disposed(order, char=None)``  ``rework`` (reworked units need a re-inspection)
 ``tick(t=None)``                       time passes (``every_minutes``, overdue)
 =====================================  ============================================
 
@@ -64,30 +67,37 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hmi.services import spc
 from hmi.services.audit import AuditWriter
 from hmi.services.errors import OperatorError
 from hmi.services.i18n import tr
-from hmi.services.inspection_due import Due, DueTracker, Frequency, Trigger
+from hmi.services.inspection_due import Due, DueTracker, Fact, FactKind, Frequency, Trigger
 from hmi.services.inspection_entry import EntryError, Spec, check_entry
 from hmi.services.permissions import INSPECTION_RECORD, INSPECTION_SIGN, Actor, requires
 from hmi.services.prerequisites import Blocker, PrerequisiteRegistry, StartContext
 from hmi.store.base import MasterStatus, new_id, utcnow
 from hmi.store.events import append_event
 from hmi.store.models import (
+    DispositionEvent,
     Gauge,
     InspectionPlan,
     InspectionResult,
+    MachineStateEvent,
+    ProductionCountEvent,
+    RecipeDownloadEvent,
     SpcLimitsEvent,
     WorkOrder,
+    WorkOrderEvent,
 )
 
 log = logging.getLogger(__name__)
 
 CHECK_NAME = "inspections.due"
+#: How many earlier orders of the same plan version a restore looks back through.
+CHAIN_LIMIT = 20
 #: Results kept in memory per characteristic for the chart and capability.
 HISTORY_LIMIT = 5000
 
@@ -101,6 +111,7 @@ __all__ = [
     "InspectionService",
     "RecordOutcome",
     "RuleAlarm",
+    "order_plan",
     "register_checks",
 ]
 
@@ -207,6 +218,8 @@ class InspectionRun:
     limits: dict[str, FrozenLimits] = field(default_factory=dict)
     #: per characteristic, results since its limits were frozen (all when none), oldest first
     history: dict[str, list[_Point]] = field(default_factory=dict)
+    #: stored facts the due tracker is rebuilt from (None: keep / start a tracker as is)
+    due_facts: list[Fact] | None = None
 
     def characteristic(self, code: str) -> CharacteristicSpec:
         ch = self.characteristics.get(code)
@@ -280,6 +293,45 @@ def _spec_of(ch: Any) -> CharacteristicSpec:
         frequencies=_frequencies(ch), defect_codes=tuple(ch.defect_codes or ()),
         chart=ch.chart, rule_set=ch.rule_set or "nelson", reaction=ch.reaction or "note",
         gauge_kind=ch.gauge_kind, requires_signature=bool(ch.requires_signature))
+
+
+def order_plan(s: Session, station_id: str, order_code: str
+               ) -> tuple[Any, Any, InspectionPlan | None]:
+    """(newest order version, its operation at the station, the inspection plan) — the plan
+    pinned per order (the version its first result here used, else the newest released).
+
+    The order is None when unknown; the plan None when the operation names none. Raises
+    :class:`InspectionError` when the named plan has no released version.
+    """
+    order = s.scalars(select(WorkOrder).where(WorkOrder.code == order_code)
+                      .order_by(WorkOrder.version.desc()).limit(1)).first()
+    if order is None:
+        return None, None, None
+    ops = [o for o in order.operations
+           if o.station_code in (None, station_id)] or list(order.operations)
+    op = ops[0] if ops else None
+    code = op.inspection_plan_code if op is not None else None
+    if not code:
+        return order, op, None
+    pinned = s.scalars(select(InspectionResult.plan_version).where(
+        InspectionResult.station_id == station_id,
+        InspectionResult.order_code == order_code,
+        InspectionResult.plan_code == code).order_by(InspectionResult.seq).limit(1)).first()
+    query = select(InspectionPlan).where(InspectionPlan.code == code)
+    if pinned is not None:
+        query = query.where(InspectionPlan.version == pinned)
+    else:
+        query = query.where(InspectionPlan.status == MasterStatus.RELEASED.value)
+    plan = s.scalars(query.order_by(InspectionPlan.version.desc()).limit(1)).first()
+    if plan is None:
+        raise InspectionError(tr(
+            "inspections", "Inspection plan %1 has no released version. Ask quality "
+            "to release it.", code))
+    return order, op, plan
+
+
+def _aware(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
 def _limits_of(ev: SpcLimitsEvent) -> FrozenLimits:
@@ -393,6 +445,7 @@ class InspectionService(QObject):
         self._queued: list[Callable[[], None]] = []
         self._pending = 0
         self._last_due: list[Due] = []
+        self._calendar: Any = None
 
     # ------------------------------------------------------------------ loading
     def run(self) -> InspectionRun | None:
@@ -403,9 +456,19 @@ class InspectionService(QObject):
         """True while a load or a write is still running on the worker."""
         return self._pending > 0 or self._loading
 
+    def set_calendar(self, spec: Any) -> None:
+        """The shift calendar (:class:`hmi.services.shiftcal.CalendarSpec`, or None): a
+        restore replays the shift starts while an order was active (``shift_start``)."""
+        self._calendar = spec
+
     def open(self, order_code: str,
-             on_done: Callable[[InspectionRun | None], None] | None = None) -> Future:
-        """Load the order's inspection plan, gauges, limits and chart history (DB worker)."""
+             on_done: Callable[[InspectionRun | None], None] | None = None, *,
+             restore_at: dt.datetime | None = None) -> Future:
+        """Load the order's inspection plan, gauges, limits and chart history (DB worker).
+
+        ``restore_at`` given: the due tracker is rebuilt from the store as well (see
+        :meth:`order_started`).
+        """
         self._loading = True
         self._pending += 1
 
@@ -421,7 +484,8 @@ class InspectionService(QObject):
             self._queued.clear()
             self.sig_error.emit(str(exc))
 
-        return self._worker.submit(self.load, order_code, on_done=done, on_error=failed)
+        return self._worker.submit(self.load, order_code, restore_at, on_done=done,
+                                   on_error=failed)
 
     def close(self) -> None:
         self._run = None
@@ -436,6 +500,13 @@ class InspectionService(QObject):
         self._run = run
         if run is None:
             self._tracker = None
+        elif run.due_facts is not None:
+            # Rebuilt from the store: after a restart the due state is what it was.
+            self._tracker = DueTracker(
+                {c.code: c.frequencies for c in run.characteristics.values() if c.frequencies},
+                grace=run.grace)
+            self._tracker.restore(run.due_facts, self._clock())
+            run.due_facts = None
         elif not same_plan or self._tracker is None:
             # An overdue inspection of the same plan stays overdue across orders.
             self._tracker = DueTracker(
@@ -448,35 +519,21 @@ class InspectionService(QObject):
         self.sig_changed.emit()
         self._emit_due()
 
-    def load(self, order_code: str) -> InspectionRun | None:
-        """Build the run for ``order_code`` (DB worker thread or tests); None: no plan."""
+    def load(self, order_code: str, restore_at: dt.datetime | None = None
+             ) -> InspectionRun | None:
+        """Build the run for ``order_code`` (DB worker thread or tests); None: no plan.
+
+        ``restore_at`` given: also read the stored facts the due tracker is rebuilt from
+        (:meth:`order_started`; ``restore_at`` is when the order started if its start is not
+        stored).
+        """
         with self._sf() as s:
-            order = s.scalars(select(WorkOrder).where(WorkOrder.code == order_code)
-                              .order_by(WorkOrder.version.desc()).limit(1)).first()
+            order, op, plan = order_plan(s, self._station, order_code)
             if order is None:
                 raise InspectionError(tr("inspections", "Order %1 is not known at this "
                                          "station.", order_code))
-            ops = [o for o in order.operations
-                   if o.station_code in (None, self._station)] or list(order.operations)
-            op = ops[0] if ops else None
-            code = op.inspection_plan_code if op is not None else None
-            if not code:
-                return None
-            pinned = s.scalars(select(InspectionResult.plan_version).where(
-                InspectionResult.station_id == self._station,
-                InspectionResult.order_code == order_code,
-                InspectionResult.plan_code == code).order_by(InspectionResult.seq).limit(1)
-            ).first()
-            query = select(InspectionPlan).where(InspectionPlan.code == code)
-            if pinned is not None:
-                query = query.where(InspectionPlan.version == pinned)
-            else:
-                query = query.where(InspectionPlan.status == MasterStatus.RELEASED.value)
-            plan = s.scalars(query.order_by(InspectionPlan.version.desc()).limit(1)).first()
             if plan is None:
-                raise InspectionError(tr(
-                    "inspections", "Inspection plan %1 has no released version. Ask quality "
-                    "to release it.", code))
+                return None
             chars = {c.code: _spec_of(c) for c in plan.characteristics}
             run = InspectionRun(
                 order_code=order.code, operation_sequence=op.sequence if op else None,
@@ -489,6 +546,8 @@ class InspectionService(QObject):
                 if lim is not None:
                     run.limits[ch.code] = lim
                 run.history[ch.code] = self._load_history(s, plan.code, ch.code, lim)
+            if restore_at is not None:
+                run.due_facts = self._due_facts(s, run, restore_at)
             return run
 
     @staticmethod
@@ -519,6 +578,174 @@ class InspectionService(QObject):
         rows = list(s.scalars(q.order_by(InspectionResult.seq.desc()).limit(HISTORY_LIMIT)))
         return [_point_of(r) for r in reversed(rows)]
 
+    # ------------------------------------------------------------------ restore
+    def _due_facts(self, s: Session, run: InspectionRun, at: dt.datetime) -> list[Fact]:
+        """The stored facts the due tracker of ``run`` is rebuilt from (worker thread).
+
+        The window: the order's start, or earlier — through the orders before it at this
+        station that ran the same plan version (the tracker carries over between them) —
+        and from the end of the order before those (a changeover or recipe download before
+        the start counts). Facts before every characteristic's last result change nothing
+        and are not read (order starts and ends are, for whether an order ran).
+        """
+        st = self._station
+        W = WorkOrderEvent
+        starts = s.execute(select(W.order_code, W.seq).where(
+            W.station_id == st, W.kind == "started").order_by(W.seq.desc())
+            .limit(CHAIN_LIMIT + 2)).all()
+        idx = next((i for i, r in enumerate(starts) if r.order_code == run.order_code), None)
+        stored_start = idx is not None
+        chain_start = starts[idx].seq if idx is not None else None
+        last = {c: seq for c, seq in s.execute(
+            select(InspectionResult.characteristic_code, func.max(InspectionResult.seq))
+            .where(InspectionResult.station_id == st,
+                   InspectionResult.plan_code == run.plan_code)
+            .group_by(InspectionResult.characteristic_code))}
+        bound = (min(last.get(c, -1) for c in run.characteristics)
+                 if all(c in last for c in run.characteristics) else None)
+        floor = chain_start
+        for prev in starts[(idx + 1) if idx is not None else 0:][:CHAIN_LIMIT]:
+            end = s.scalars(select(W.seq).where(
+                W.station_id == st, W.order_code == prev.order_code,
+                W.kind.in_(("completed", "aborted")), W.seq > prev.seq)
+                .order_by(W.seq).limit(1)).first()
+            if bound is not None and end is not None and end <= bound:
+                floor = end
+                break
+            try:
+                _o, _op, plan = order_plan(s, st, prev.order_code)
+            except InspectionError:
+                plan = None
+            if plan is None or (plan.code, plan.version) != (run.plan_code, run.plan_version):
+                floor = end if end is not None else floor
+                break
+            floor = chain_start = prev.seq
+        facts: list[Fact] = []
+        if floor is not None:
+            facts = self._replay_facts(s, run, floor, max(floor, bound or floor), at)
+        if not stored_start:
+            facts.append(Fact(at, FactKind.ORDER_STARTED))
+        return facts
+
+    def _replay_facts(self, s: Session, run: InspectionRun, floor: int, since: int,
+                      now: dt.datetime) -> list[Fact]:
+        """Facts of this station from ``floor`` (order events) / ``since`` (the rest), in
+        station sequence, with the shift starts while an order was active in between."""
+        st = self._station
+        rows: list[tuple[int, str, dt.datetime, Any]] = []
+        W = WorkOrderEvent
+        for r in s.execute(select(W.seq, W.kind, W.order_code, W.recorded_at).where(
+                W.station_id == st, W.seq >= floor,
+                W.kind.in_(("started", "resumed", "paused", "completed", "aborted")))):
+            rows.append((r.seq, "order", _aware(r.recorded_at), (r.kind, r.order_code)))
+        P = ProductionCountEvent
+        for r in s.execute(select(P.seq, P.source_ts, P.recorded_at, P.good_increment,
+                                  P.scrap_increment).where(P.station_id == st, P.seq >= since)):
+            n = int(r.good_increment or 0) + int(r.scrap_increment or 0)
+            if n > 0:
+                rows.append((r.seq, "parts", _aware(r.source_ts or r.recorded_at), n))
+        R = InspectionResult
+        for r in s.execute(select(R.seq, R.id, R.characteristic_code, R.recorded_at,
+                                  R.rule_hits).where(R.station_id == st,
+                                                     R.plan_code == run.plan_code,
+                                                     R.seq >= since)):
+            rows.append((r.seq, "result", _aware(r.recorded_at),
+                         (str(r.id), r.characteristic_code, bool(r.rule_hits))))
+        M = MachineStateEvent
+        before = s.scalars(select(M.state_name).where(M.station_id == st, M.seq < since)
+                           .order_by(M.seq.desc()).limit(1)).first()
+        for r in s.execute(select(M.seq, M.state_name, M.source_ts, M.recorded_at).where(
+                M.station_id == st, M.seq >= since)):
+            rows.append((r.seq, "state", _aware(r.source_ts or r.recorded_at), r.state_name))
+        D = RecipeDownloadEvent
+        for r in s.execute(select(D.seq, D.recorded_at).where(
+                D.station_id == st, D.result == "ok", D.seq >= since)):
+            rows.append((r.seq, "recipe", _aware(r.recorded_at), None))
+        X = DispositionEvent
+        for r in s.scalars(select(X).where(X.station_id == st, X.disposition == "rework",
+                                           X.seq >= since)):
+            target = self._rework_target(s, run, r)
+            if target is not False:
+                rows.append((r.seq, "rework", _aware(r.recorded_at), target))
+        rows.sort(key=lambda r: r[0])
+
+        shifts: list[dt.datetime] = []
+        if self._calendar is not None and rows:
+            from hmi.services import shiftcal
+
+            shifts = [i.start for i in shiftcal.shifts_between(self._calendar, rows[0][2], now)
+                      if rows[0][2] < i.start <= now]
+        facts: list[Fact] = []
+        active: set[str] = set()
+        running: set[str] = set()
+        current: str | None = None
+
+        def shift_starts_until(t: dt.datetime) -> None:
+            while shifts and shifts[0] <= t:
+                at = shifts.pop(0)
+                if active:
+                    facts.append(Fact(at, FactKind.EVENT, trigger=Trigger.SHIFT_START))
+
+        for seq, kind, t, data in rows:
+            shift_starts_until(t)
+            if kind == "order":
+                what, code = data
+                if what in ("started", "resumed"):
+                    active.add(code)
+                    running.add(code)
+                    if code != current:  # a resume of the same order is not a new order
+                        current = code
+                        facts.append(Fact(t, FactKind.ORDER_STARTED))
+                elif what == "paused":
+                    running.discard(code)
+                else:
+                    active.discard(code)
+                    running.discard(code)
+                    if not active and current is not None:
+                        current = None
+                        facts.append(Fact(t, FactKind.ORDER_ENDED))
+            elif seq < since:
+                continue
+            elif kind == "parts":
+                if running:  # parts count while an order runs (not paused)
+                    facts.append(Fact(t, FactKind.PARTS, n=data))
+            elif kind == "result":
+                rid, code, fired = data
+                facts.append(Fact(t, FactKind.INSPECTED, characteristic=code, ref=rid))
+                ch = run.characteristics.get(code)
+                if fired and ch is not None and ch.reaction == "reinspect":
+                    facts.append(Fact(t, FactKind.EVENT, characteristic=code,
+                                      trigger=Trigger.SPC_ALARM))
+            elif kind == "state":
+                if before == "changeover" and data != "changeover":
+                    facts.append(Fact(t, FactKind.EVENT, trigger=Trigger.CHANGEOVER))
+                elif before == "faulted" and data == "running":
+                    facts.append(Fact(t, FactKind.EVENT, trigger=Trigger.AFTER_DOWNTIME))
+                before = data
+            elif kind == "recipe":
+                facts.append(Fact(t, FactKind.EVENT, trigger=Trigger.RECIPE_CHANGE))
+            elif kind == "rework":
+                facts.append(Fact(t, FactKind.EVENT, characteristic=data,
+                                  trigger=Trigger.REWORK))
+        shift_starts_until(now)
+        return facts
+
+    @staticmethod
+    def _rework_target(s: Session, run: InspectionRun, ev: Any) -> str | None | bool:
+        """The characteristic a stored rework disposition asks to re-inspect (None: all of
+        the plan), or False when it is not about the order whose plan is open."""
+        if ev.subject_kind == "inspection":
+            try:
+                res = s.get(InspectionResult, uuid.UUID(ev.subject_identifier))
+            except ValueError:
+                return False
+            if res is None or res.order_code != run.order_code \
+                    or res.characteristic_code not in run.characteristics:
+                return False
+            return res.characteristic_code
+        order = ev.order_code or (ev.subject_identifier if ev.subject_kind == "order" else None)
+        return None if order == run.order_code else False
+
     # ------------------------------------------------------------------ facts
     def _fact(self, fn: Callable[[DueTracker], None]) -> None:
         if self._loading:
@@ -533,11 +760,14 @@ class InspectionService(QObject):
         return t if t is not None else self._clock()
 
     def order_started(self, order_code: str, t: dt.datetime | None = None) -> Future:
-        """An order (operation) starts here: load its plan, then start counting."""
-        at = self._t(t)
-        fut = self.open(order_code)
-        self._queued.append(lambda: self._fact(lambda tr_: tr_.order_started(at)))
-        return fut
+        """The order (operation) running here is ``order_code``: load its plan and rebuild the
+        due tracker from the store (docs/inspections.md, "After a restart").
+
+        Called when the order starts and again when the station restarts with it running;
+        both give the state the stored facts say. ``t`` is the start when the store has no
+        ``started`` event of the order yet.
+        """
+        return self.open(order_code, restore_at=self._t(t))
 
     def order_ended(self, t: dt.datetime | None = None) -> None:
         self._fact(lambda tr_: tr_.order_ended())
@@ -557,6 +787,20 @@ class InspectionService(QObject):
 
     def recipe_downloaded(self, t: dt.datetime | None = None) -> None:
         self._event(Trigger.RECIPE_CHANGE, t)
+
+    def rework_disposed(self, order_code: str | None, characteristic: str | None = None,
+                        t: dt.datetime | None = None) -> None:
+        """Units of ``order_code`` were given a ``rework`` disposition: they need a
+        re-inspection — of ``characteristic`` (a failed result's), else of every
+        characteristic of the plan. Only for the order whose plan is open."""
+        run = self._run
+        if self._loading:
+            self._queued.append(lambda: self.rework_disposed(order_code, characteristic, t))
+            return
+        if run is None or order_code != run.order_code or (
+                characteristic is not None and characteristic not in run.characteristics):
+            return
+        self._event(Trigger.REWORK, t, characteristic)
 
     def tick(self, t: dt.datetime | None = None) -> None:
         at = self._t(t)
@@ -826,7 +1070,7 @@ class InspectionService(QObject):
                 history.append(point)
             suspect = 0
             if self._tracker is not None and ch.code in self._tracker.plan:
-                suspect = self._tracker.inspected(ch.code, now)
+                suspect = self._tracker.inspected(ch.code, now, outcome.result_id)
             outcome = replace(outcome, suspect_parts=suspect)
             if suspect:
                 self.sig_suspect.emit(ch.code, suspect)

@@ -7,9 +7,12 @@ start and completion check registries and a few facts:
 * start checks: ``tooling.verified`` (tooling), ``recipe.ready`` (recipes),
   ``quality.hold`` (holds) and ``inspections.due`` (an overdue inspection);
 * inspections: the running order's plan is loaded when it starts (a resume is not a
-  new order); parts, the end of a changeover, the return from a breakdown, a good
-  recipe download and a 1 s tick feed the due-tracker; an SPC rule with reaction
-  "hold" places a hold on the order by itself;
+  new order) and its due tracker rebuilt from the store (so a restart keeps what was
+  due); parts, the end of a changeover, the return from a breakdown, a good recipe
+  download, a shift start (:meth:`OrderStack.set_calendar`) and a 1 s tick feed the
+  due-tracker; an SPC rule with reaction "hold" places a hold on the order by itself;
+* rework: a ``rework`` disposition makes the re-inspection due; a result recorded for
+  the order lets the hold service decide the reworked units (pass: good again);
 * completion check: ``instructions.done`` (no mandatory step open);
 * machine facts: part counts go to the running order and the mounted tools,
   the machine state to the recipe drift watch (no deviation while stopped);
@@ -30,12 +33,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from hmi.services import holds, inspections, tooling
+from hmi.services import holds, inspections, shiftcal, tooling
 from hmi.services.audit import AuditWriter
 from hmi.services.i18n import tr
 from hmi.services.instructions import InstructionService
 from hmi.services.orders import OrderService
 from hmi.services.prerequisites import Blocker, PrerequisiteRegistry, StartContext
+from hmi.services.quality import QualityService
 from hmi.services.recipes import RecipeService
 from hmi.services.signatures import SignatureService
 
@@ -66,6 +70,12 @@ class OrderStack(QObject):
         self.inspections = inspections.InspectionService(
             worker, session_factory, station_id, audit, signatures,
             **({"clock": clock} if clock else {}), **kw)
+        # Team-lead sign-off of results and FPY (hmi/services/quality.py): follows what is
+        # recorded and disposed.
+        self.quality = QualityService(worker, session_factory, station_id, audit, signatures,
+                                      clock, **kw)
+        self.inspections.sig_recorded.connect(self.quality.results_changed)
+        self.holds.sig_quality_changed.connect(self.quality.results_changed)
         tooling.register_checks(self.registry, self.tools)
         holds.register_checks(self.registry, self.holds)
         inspections.register_checks(self.registry, self.inspections)
@@ -73,10 +83,16 @@ class OrderStack(QObject):
         self.inspections.sig_hold_requested.connect(self._spc_hold)
         self.recipes.sig_download_done.connect(
             lambda r: getattr(r, "ok", False) and self.inspections.recipe_downloaded())
+        # A rework needs a re-inspection; a result recorded may decide reworked units.
+        self.holds.sig_rework.connect(self.inspections.rework_disposed)
+        self.inspections.sig_recorded.connect(self._inspection_recorded)
         self._insp_order: str | None = None
         self._machine_state: str | None = None
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._calendar: Any = None
+        self._shift_seen: dt.datetime | None = None
         self._tick = QTimer(self)
-        self._tick.timeout.connect(self.inspections.tick)
+        self._tick.timeout.connect(self.tick)
         self.recipes.register_prerequisite(self.registry)
         self.completion.register("instructions.done", self._steps_done)
         self._watched: tuple[str, int] | None = None
@@ -85,7 +101,7 @@ class OrderStack(QObject):
 
     def services(self) -> tuple[Any, ...]:
         return (self.orders, self.tools, self.instructions, self.recipes, self.holds,
-                self.inspections)
+                self.inspections, self.quality)
 
     def start(self, *, tick_ms: int = 1000) -> None:
         """Load the queue and the tools; start the drift watch's timer."""
@@ -93,11 +109,50 @@ class OrderStack(QObject):
         self.orders.reload()
         self.tools.reload()
         self.holds.reload()
+        self.quality.reload()
         self._tick.start(tick_ms)  # time-based inspections fall due
 
     def shutdown(self) -> None:
         self.recipes.shutdown()
         self._tick.stop()
+
+    def set_calendar(self, spec: Any) -> None:
+        """The station's shift calendar (:class:`hmi.services.shiftcal.CalendarSpec`, or
+        None): from now on a shift start while an order is active makes the
+        ``shift_start`` inspections due (once per shift, at the shift's start)."""
+        self._calendar = spec
+        self._shift_seen = None
+        self.inspections.set_calendar(spec)
+
+    def tick(self, now: dt.datetime | None = None) -> None:
+        """Every second: time-based inspections fall due; a new shift may have begun."""
+        now = now or self._clock()
+        self.inspections.tick(now)
+        self._check_shift(now)
+
+    def _check_shift(self, now: dt.datetime) -> None:
+        """Once per shift instance: the shift-start check is due for an order that was
+        already active (running or paused) when the shift began — an order that runs
+        across the shift change. An order started during the shift has its first-piece
+        check instead; after a restart in the middle of a shift the check is announced
+        again, and the tracker ignores it if it was recorded after the shift began."""
+        if self._calendar is None or not self.orders.ready:
+            return
+        inst = shiftcal.shift_at(self._calendar, now)
+        if inst is None or inst.start == self._shift_seen:
+            return
+        self._shift_seen = inst.start
+        row = self.orders.active()
+        if row is None:
+            return
+        started = self.orders.progress(row.code, row.operation_sequence).started_at
+        if started is not None and started < inst.start:
+            self.inspections.shift_started(inst.start)
+
+    def _inspection_recorded(self, outcome: Any) -> None:
+        run = self.inspections.run()
+        if run is not None:
+            self.holds.on_inspection_recorded(run.order_code)
 
     # -- facts from the machine ---------------------------------------------------
     def on_fact(self, kind: str, fields: Mapping[str, Any]) -> None:
@@ -109,16 +164,17 @@ class OrderStack(QObject):
             running = self.orders.running_operation()
             if good and running is not None:  # made under an open hold: suspect, not good
                 self.holds.on_parts(running[0], good)
-            if running is not None and n > 0:
-                self.inspections.parts_counted(n)
+            if running is not None and n > 0:  # at the machine's time, as stored
+                self.inspections.parts_counted(n, fields.get("source_ts"))
         elif kind == "machine_state":
             state = fields.get("state")
             self.recipes.set_machine_running(state == "running")
             before, self._machine_state = self._machine_state, state
+            at = fields.get("source_ts")
             if before == "changeover" and state != "changeover":
-                self.inspections.changeover_ended()
+                self.inspections.changeover_ended(at)
             elif before == "faulted" and state == "running":  # back from a breakdown
-                self.inspections.back_from_stop()
+                self.inspections.back_from_stop(at)
 
     def on_tag_value(self, value: Any) -> None:
         self.recipes.on_tag_value(value)

@@ -221,6 +221,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.quality_view)
             self.screens["quality"] = self.quality_view
             self.nav_buttons["quality"].setEnabled(True)
+            svc.inspections.sig_rule_fired.connect(self._spc_alarm)
         self.tools_view.sig_back.connect(lambda: self.show_screen("orders"))
         # A tool at its warning level or limit is news for whoever is at the panel.
         svc.tools.sig_tool_warning.connect(lambda t: self.banner.show_message(
@@ -292,6 +293,17 @@ class MainWindow(QMainWindow):
             self.tr("ON HOLD: %1 — %2 (placed by %3). Parts made now are suspect; a team lead "
                     "must release the hold.").replace("%1", h.subject).replace("%2", h.reason)
             .replace("%3", h.placed_by_label) + more, severity="alarm")
+
+    def _spc_alarm(self, alarm: Any) -> None:
+        """An SPC rule fired on entry: news on every screen, the chart one tap away."""
+        reaction = {"hold": self.tr("The order is on hold."),
+                    "reinspect": self.tr("Measure again now."),
+                    "andon": self.tr("Quality was called."),
+                    }.get(alarm.reaction, "")
+        self.banner.show_message(
+            (alarm.text + ". " + reaction + " " +
+             self.tr("Quality → SPC charts shows the points.")).replace("..", "."),
+            severity="alarm")
 
     def open_tools(self) -> None:
         self.tools_view.refresh()

@@ -452,10 +452,17 @@ class HoldsPage(QWidget):
 # --------------------------------------------------------------------------- SPC
 
 
+FREEZE_REASONS = ("Initial baseline: process stable", "Process changed (new die, tool or material)",
+                  "Recalculation after corrective action")
+
+
 class SpcPage(QWidget):
-    def __init__(self, inspections: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, inspections: Any, session: Any = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._svc = inspections
+        self._session = session
+        self.reason_dialog_factory: Callable[..., Any] = ChoiceDialog
         self._selected: str | None = None
         self._alarms: dict[str, Any] = {}
         root = QHBoxLayout(self)
@@ -477,8 +484,16 @@ class SpcPage(QWidget):
         self.cap_note = QLabel("", self)
         self.cap_note.setObjectName("hint")
         self.cap_note.setWordWrap(True)
+        self.freeze_button = QPushButton("", self)
+        self.freeze_button.setObjectName("orderAction")
+        self.freeze_button.clicked.connect(self.freeze)
+        self.message = MessageLabel(self)
+        limits_row = QHBoxLayout()
+        limits_row.addWidget(self.limits, 1)
+        limits_row.addWidget(self.freeze_button)
         right.addWidget(self.chart, 1)
-        right.addWidget(self.limits)
+        right.addLayout(limits_row)
+        right.addWidget(self.message)
         right.addLayout(caps)
         right.addWidget(self.cap_note)
         root.addLayout(right, 1)
@@ -525,6 +540,7 @@ class SpcPage(QWidget):
 
     def _show(self, ch: Any) -> None:
         self.chart.setVisible(ch is not None)
+        self.freeze_button.setVisible(ch is not None and bool(ch.chart))
         if ch is None:
             self.limits.setText("")
             self.cap_note.setText("")
@@ -535,6 +551,8 @@ class SpcPage(QWidget):
         lim = self._svc.limits(ch.code)
         ids = [p[0] for p in points]
         values = [p[1] for p in points]
+        self.freeze_button.setText(_t("Freeze limits from these %1").replace("%1", str(len(ids))))
+        self.freeze_button.setEnabled(len(ids) >= 3)
         alarm = self._alarms.get(ch.code)
         highlight = [ids.index(p) for p in (alarm.points if alarm else []) if p in ids]
         unit = f" {ch.unit}" if ch.unit else ""
@@ -557,6 +575,27 @@ class SpcPage(QWidget):
                                    "from a baseline of results. Points are shown without "
                                    "rules."))
         self._show_capability(ch)
+
+    def freeze(self) -> None:
+        """Freeze (or recalculate) the limits from the points shown: an audited action of a
+        process engineer or team lead (``inspection.sign``), with a reason."""
+        code = self._selected
+        if code is None or self._session is None:
+            return
+        ids = [p[0] for p in self._svc.chart_points(code)]
+        dlg = self.reason_dialog_factory(_t("Control limits"), _t("Why are the limits frozen "
+                                         "from these %1 results?").replace("%1", str(len(ids))),
+                                         [_t(r) for r in FREEZE_REASONS], parent=self)
+        if not dlg.exec():
+            return
+        try:
+            self._svc.freeze_limits(self._session.actor, code, ids, dlg.reason())
+        except Exception as exc:  # not allowed, no chart, …: say why, nothing frozen
+            self.message.say(str(exc), "alarm")
+            return
+        self._alarms.pop(code, None)  # new limits: the old alarm is history
+        self.message.say(_t("Limits frozen from %1 results (audited).").replace(
+            "%1", str(len(ids))), "ok")
 
     def _show_capability(self, ch: Any) -> None:
         for w in self.cap.values():
@@ -606,7 +645,7 @@ class QualityView(QWidget):
         self.pages = QStackedWidget(self)
         self.signoff = SignoffPage(quality, session, self.pages)
         self.holds = HoldsPage(holds, session, running_order=running_order, parent=self.pages)
-        self.spc = SpcPage(inspections, self.pages)
+        self.spc = SpcPage(inspections, session, self.pages)
         for key, page in (("signoff", self.signoff), ("holds", self.holds), ("spc", self.spc)):
             b = QPushButton("", self)
             b.setObjectName("tabButton")
