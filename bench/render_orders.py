@@ -201,6 +201,23 @@ async def main(out: Path) -> None:
                           order_code="WO-1001")
         await settle()
         win.grab().save(str(out / "inspection_hold_banner_1280x800.png"))
+
+        # Quality screen: sign-off (first piece failed above), the hold, the SPC chart.
+        await settle(lambda: not stack.quality.busy and not stack.holds.busy)
+        stack.holds.on_parts("WO-1001", 7)
+        win.show_screen("quality")
+        qv = win.quality_view
+        qv.show_page("signoff")
+        await settle()
+        win.grab().save(str(out / "quality_signoff_1280x800.png"))
+        qv.show_page("holds")
+        qv.holds.refresh()
+        await settle()
+        win.grab().save(str(out / "quality_holds_1280x800.png"))
+        qv.show_page("spc")
+        await settle()
+        win.grab().save(str(out / "quality_spc_1280x800.png"))
+        win.show_screen("kpi") if "kpi" in win.screens else None
     stack.shutdown()
     worker.shutdown()
     await server.stop()
@@ -212,7 +229,7 @@ def _attach(win: MainWindow, stack: OrderStack, live: dict, driver) -> None:
     """Only the order screens (the downtime/alarm services are not needed here)."""
     svc = SimpleNamespace(orders=stack.orders, tools=stack.tools, instructions=stack.instructions,
                           recipes=stack.recipes, inspections=stack.inspections, holds=stack.holds,
-                          read_tag=lambda n: live.get(n, (None, False)),
+                          quality=stack.quality, read_tag=lambda n: live.get(n, (None, False)),
                           media_root=config.resources_dir() / "masterdata",
                           driver=lambda: driver)
     win._services = svc

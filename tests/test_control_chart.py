@@ -39,3 +39,15 @@ def test_varying_limits_of_a_p_chart_and_their_length_is_checked(qtbot) -> None:
     assert [i + 1 for i in chart.highlighted] == [15, 23]
     with pytest.raises(ValueError, match="one limit per value"):
         chart.set_data(p, 0.2, [0.4, 0.4], 0.0)
+
+
+def test_without_limits_only_the_points_are_drawn(qtbot) -> None:
+    chart = ControlChart("Depth", "mm")
+    qtbot.addWidget(chart)
+    chart.set_data([12.0, 12.1, 11.9], 12.0, 12.3, 11.7)
+    assert chart.ucl.isVisible() and chart.center.isVisible()
+    chart.set_data([12.0, 12.5, 11.9], None)
+    # no limit lines that could be read as limits, and nothing flagged "beyond"
+    assert not chart.ucl.isVisible() and not chart.lcl.isVisible()
+    assert not chart.center.isVisible() and not any(z.isVisible() for z in chart.zones)
+    assert chart.highlighted == []

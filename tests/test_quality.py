@@ -201,7 +201,7 @@ def test_what_needs_a_sign_off_and_who_may_sign(st, people):
     assert items[failed.result_id].meaning.value == "Reviewed"
     assert items[guard.result_id].why_text() == "Signature required by the plan"
     assert all(i.open for i in items.values())
-    assert "12.3 mm — FAIL, recorded by Anna Berg" in items[failed.result_id].what()
+    assert "12.30 mm — FAIL, recorded by Anna Berg at 06:02" in items[failed.result_id].what()
 
     # the author may not sign (plan: signer_must_differ), refused before the PIN
     with pytest.raises(QualityError, match="Anna Berg recorded this result"):
@@ -427,6 +427,16 @@ def test_spc_page_highlights_the_rule_and_bands_capability(qtbot, st, people, th
     view.grab().save(str(_png("quality-spc")))
     assert view.width() <= 1120 and view.height() <= 650, view.size()
 
+    # after a restart the stored rule hits mark the same point
+    fresh = InspectionService(st.worker, st.sf, STATION, AuditWriter(STATION, st.clock),
+                              clock=st.clock)
+    fresh.order_started(ORDER)
+    qtbot.waitUntil(lambda: fresh.run() is not None and not fresh.busy, timeout=10_000)
+    series = fresh.chart("DEPTH")
+    assert series.highlight == (2,) and series.alarm_now
+    assert "beyond the 3-sigma limits" in series.message
+    assert series.ucl == (pytest.approx(lim.ucl),) * 3
+
     # Anna (operator) may not freeze limits; Clara (team lead) recalculates them, audited
     class Reason:
         def __init__(self, *a, **kw) -> None:
@@ -439,7 +449,7 @@ def test_spc_page_highlights_the_rule_and_bands_capability(qtbot, st, people, th
             return "Recalculation after corrective action"
 
     page.reason_dialog_factory = Reason
-    assert page.freeze_button.text() == "Freeze limits from these 3"
+    assert page.freeze_button.text() == "Freeze limits (3 points)"
     tap(qtbot, page.freeze_button)
     assert page.message.text() == ("Anna Berg (badge 1001) may not sign off inspection "
                                    "results. Ask a team lead or an administrator.")

@@ -202,6 +202,28 @@ class _Point:
     quantity: int | None
     recorded_at: dt.datetime
     supersedes_id: str | None
+    #: SPC rules that fired when this result was entered ([{"rule", "text", "points"}])
+    rule_hits: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """What the SPC chart of a characteristic shows (:meth:`InspectionService.chart`)."""
+
+    characteristic: str
+    chart: str
+    ids: tuple[str, ...]
+    values: tuple[float, ...]
+    #: the frozen limits per point (p and u charts: from each point's sample size); None
+    #: when no limits are frozen yet
+    center: float | None
+    ucl: tuple[float, ...]
+    lcl: tuple[float, ...]
+    #: indices of the points the newest firing rule named, and that rule in words
+    highlight: tuple[int, ...]
+    message: str
+    #: the newest point is the one a rule fired on: the alarm is current
+    alarm_now: bool = False
 
 
 @dataclass
@@ -344,7 +366,8 @@ def _limits_of(ev: SpcLimitsEvent) -> FrozenLimits:
 def _point_of(r: InspectionResult) -> _Point:
     return _Point(str(r.id), tuple(float(v) for v in r.values or () if _is_num(v)),
                   r.quantity_inspected, r.recorded_at,
-                  str(r.supersedes_id) if r.supersedes_id else None)
+                  str(r.supersedes_id) if r.supersedes_id else None,
+                  tuple(r.rule_hits or ()))
 
 
 def _is_num(v: Any) -> bool:
@@ -854,6 +877,36 @@ class InspectionService(QObject):
         return [(p.id, _chart_value(chart, p))
                 for p in _current(run.history.get(characteristic, [])) if p.values]
 
+    def chart(self, characteristic: str) -> ChartSeries:
+        """The chart since the limits were frozen: values, limits per point, and the points
+        of the newest rule that fired (from the stored results, so a restart shows them)."""
+        run = self._need_run()
+        ch = run.characteristic(characteristic)
+        chart = ch.chart or ("imr" if ch.kind == "variable" else "c")
+        points = [p for p in _current(run.history.get(characteristic, [])) if p.values]
+        ids = tuple(p.id for p in points)
+        values = tuple(_chart_value(chart, p) for p in points)
+        lim = run.limits.get(characteristic)
+        if lim is not None:
+            per = [_chart_limits(lim, p) for p in points]
+            center: float | None = lim.center
+            ucl, lcl = tuple(x.ucl for x in per), tuple(x.lcl for x in per)
+        else:
+            center, ucl, lcl = None, (), ()
+        highlight: tuple[int, ...] = ()
+        message = ""
+        index = {pid: i for i, pid in enumerate(ids)}
+        alarm_now = bool(points and points[-1].rule_hits)
+        for p in reversed(points):
+            if p.rule_hits:
+                named = [pid for h in p.rule_hits for pid in h.get("points", ())]
+                highlight = tuple(sorted({index[pid] for pid in named if pid in index}))
+                message = tr("inspections", "SPC alarm on %1: %2", ch.name, "; ".join(
+                    f"rule {h['rule']}: {h['text']}" for h in p.rule_hits))
+                break
+        return ChartSeries(characteristic, chart, ids, values, center, ucl, lcl, highlight,
+                           message, alarm_now)
+
     def capability(self, characteristic: str) -> spc.Capability:
         """Cp/Cpk/Pp/Ppk of the values since the limits were frozen (variable only)."""
         run = self._need_run()
@@ -1067,7 +1120,7 @@ class InspectionService(QObject):
         def done(outcome: RecordOutcome) -> None:
             self._pending -= 1
             if self._run is run:
-                history.append(point)
+                history.append(replace(point, rule_hits=tuple(hits)))
             suspect = 0
             if self._tracker is not None and ch.code in self._tracker.plan:
                 suspect = self._tracker.inspected(ch.code, now, outcome.result_id)

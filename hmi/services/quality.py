@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -79,9 +80,9 @@ class SignOff:
     valid: bool
     check: str
 
-    def label(self) -> str:
-        return tr(CTX, "%1 by %2 on %3", self.meaning, self.signer_name,
-                  self.signed_at.strftime("%Y-%m-%d %H:%M UTC"))
+    def label(self, tz: dt.tzinfo | None = None) -> str:
+        """"Approved by Clara Voss on 2026-06-01 06:02" (station time with ``tz``, else UTC)."""
+        return tr(CTX, "%1 by %2 on %3", self.meaning, self.signer_name, _at(self.signed_at, tz))
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ class ReviewItem:
     #: results this one re-measured (their failed values stay in the history)
     remeasured: int = 0
     signoff: SignOff | None = None
+    #: decimals the values are shown with (from the characteristic's resolution)
+    decimals: int = 3
 
     @property
     def open(self) -> bool:
@@ -114,21 +117,33 @@ class ReviewItem:
     def comment_required(self) -> bool:
         return self.why == WHY_FAILED
 
-    def what(self) -> str:
-        """One line: what the signer vouches for."""
-        vals = ", ".join(f"{v:g}" if isinstance(v, (int, float)) else str(v)
-                         for v in self.values)
+    def what(self, tz: dt.tzinfo | None = None) -> str:
+        """One line: what the signer vouches for (times in ``tz``, else UTC)."""
+        vals = ", ".join(f"{v:.{self.decimals}f}" if isinstance(v, float)
+                         else str(v) for v in self.values)
         unit = f" {self.unit}" if self.unit else ""
         verdict = tr(CTX, "PASS") if self.passed else tr(CTX, "FAIL")
         return tr(CTX, "%1 (%2) on order %3: %4%5 — %6, recorded by %7 at %8",
                   self.characteristic_name, self.characteristic, self.order_code or "—",
                   vals, unit, verdict, self.recorded_by_name,
-                  self.recorded_at.strftime("%H:%M"))
+                  self.recorded_at.astimezone(tz or dt.UTC).strftime("%H:%M"))
 
     def why_text(self) -> str:
         return {WHY_FIRST_PIECE: tr(CTX, "First-article approval"),
                 WHY_FAILED: tr(CTX, "Failed check: review"),
                 WHY_REQUIRED: tr(CTX, "Signature required by the plan")}[self.why]
+
+
+def _at(t: dt.datetime, tz: dt.tzinfo | None) -> str:
+    return t.astimezone(tz).strftime("%Y-%m-%d %H:%M") if tz else \
+        t.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _decimals(resolution: float | None) -> int:
+    """0.01 → 2, 0.005 → 3, 1 → 0; unknown → 3."""
+    if not resolution or resolution <= 0:
+        return 3
+    return max(0, min(6, -math.floor(math.log10(resolution) + 1e-9)))
 
 
 def result_record(row: Any, comment: str) -> dict[str, Any]:
@@ -283,7 +298,8 @@ class QualityService(QObject):
                     recorded_by_name=names.get(r.actor_badge or "", r.actor_badge or "—"),
                     why=why, meaning=Meaning.REVIEWED if why == WHY_FAILED else Meaning.APPROVED,
                     signer_must_differ=bool(plan.signer_must_differ) if plan else True,
-                    remeasured=chain, signoff=signoff))
+                    remeasured=chain, signoff=signoff,
+                    decimals=_decimals(ch.resolution if ch else None)))
             return items
 
     # ------------------------------------------------------------------ signing

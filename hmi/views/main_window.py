@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
             self.quality_view = QualityView(svc.quality, svc.holds, svc.inspections,
                                             self._session,
                                             running_order=svc.orders.running_operation,
+                                            timezone=self._cfg.station.timezone,
                                             parent=self.stack)
             self.stack.addWidget(self.quality_view)
             self.screens["quality"] = self.quality_view

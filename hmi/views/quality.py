@@ -21,7 +21,9 @@ lead) and stays open.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
@@ -57,6 +59,12 @@ COMMENTS = ("Checked: OK to continue", "Parts sorted and contained", "Gauge re-c
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("QualityView", text)
+
+
+def _when(t: dt.datetime, tz: Any) -> str:
+    """Station time when the zone is known, else UTC (said)."""
+    return t.astimezone(tz).strftime("%Y-%m-%d %H:%M") if tz else \
+        t.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def capability_severity(index: float | None) -> str:
@@ -120,8 +128,10 @@ class _CommentRow(QWidget):
 
 
 class SignoffPage(QWidget):
-    def __init__(self, quality: Any, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, quality: Any, session: Any, parent: QWidget | None = None, *,
+                 tz: Any = None) -> None:
         super().__init__(parent)
+        self._tz = tz
         self._svc = quality
         self._session = session
         self._selected: str | None = None
@@ -172,13 +182,14 @@ class SignoffPage(QWidget):
             if it.signoff is None:
                 sev = "alarm" if it.why == "failed" else "warning"
                 detail = _t("%1 · %2 · waiting for a team lead").replace(
-                    "%1", it.order_code or "—").replace("%2", it.recorded_at.strftime("%H:%M"))
+                    "%1", it.order_code or "—").replace(
+                    "%2", it.recorded_at.astimezone(self._tz or dt.UTC).strftime("%H:%M"))
             elif not it.signoff.valid:
                 sev = "alarm"
                 detail = _t("SIGNATURE BROKEN: %1").replace("%1", it.signoff.check)
             else:
                 sev = "normal"
-                detail = "✓ " + it.signoff.label()
+                detail = "✓ " + it.signoff.label(self._tz)
             cards.append(Card(key=str(it.result_id),
                               title=f"{it.why_text()} · {it.characteristic_name}",
                               detail=detail, severity=sev))
@@ -204,7 +215,7 @@ class SignoffPage(QWidget):
         if it is None:
             return
         self.why.setText(it.why_text())
-        text = it.what()
+        text = it.what(self._tz)
         if it.remeasured:
             text += "\n" + _t("Re-measured: replaces %1 earlier result(s), kept in the "
                               "history.").replace("%1", str(it.remeasured))
@@ -217,8 +228,9 @@ class SignoffPage(QWidget):
             set_props(self.signature, severity="warning")
         else:
             s = it.signoff
-            lines = [f"{s.meaning}: {s.signer_name} ({s.signer_badge}), "
-                     f"{s.signed_at:%Y-%m-%d %H:%M} UTC"]
+            when = s.signed_at.astimezone(self._tz).strftime("%Y-%m-%d %H:%M") if self._tz \
+                else f"{s.signed_at:%Y-%m-%d %H:%M} UTC"
+            lines = [f"{s.meaning}: {s.signer_name} ({s.signer_badge}), {when}"]
             if s.comment:
                 lines.append(_t("Comment: %1").replace("%1", s.comment))
             if not s.valid:
@@ -239,7 +251,7 @@ class SignoffPage(QWidget):
         except Exception as exc:
             self.message.say(str(exc), "alarm")
             return
-        signed = _sign_with(self.dialog_factory, self, it.meaning.value, it.what(),
+        signed = _sign_with(self.dialog_factory, self, it.meaning.value, it.what(self._tz),
                             lambda badge, pin: self._svc.sign_off(
                                 self._session.actor, it.result_id, badge=badge, pin=pin,
                                 comment=comment))
@@ -253,8 +265,9 @@ class SignoffPage(QWidget):
 
 class HoldsPage(QWidget):
     def __init__(self, holds: Any, session: Any, *, running_order: Callable[[], Any] | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, tz: Any = None) -> None:
         super().__init__(parent)
+        self._tz = tz
         self._svc = holds
         self._session = session
         self._running = running_order or (lambda: None)
@@ -364,7 +377,7 @@ class HoldsPage(QWidget):
             return
         self.title.setText(_t("Hold on %1").replace("%1", h.subject))
         lines = [h.reason, _t("Placed by %1, %2").replace("%1", h.placed_by_label).replace(
-            "%2", h.placed_at.strftime("%Y-%m-%d %H:%M"))]
+            "%2", _when(h.placed_at, self._tz))]
         if h.order_code:
             q = self._svc.quality(h.order_code)
             lines.append(_t("Made under hold %1 · suspect %2").replace(
@@ -458,13 +471,13 @@ FREEZE_REASONS = ("Initial baseline: process stable", "Process changed (new die,
 
 class SpcPage(QWidget):
     def __init__(self, inspections: Any, session: Any = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, tz: Any = None) -> None:
         super().__init__(parent)
+        self._tz = tz
         self._svc = inspections
         self._session = session
         self.reason_dialog_factory: Callable[..., Any] = ChoiceDialog
         self._selected: str | None = None
-        self._alarms: dict[str, Any] = {}
         root = QHBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
         self.list = CardList(_t("No inspection plan is open: start an order."), self)
@@ -507,7 +520,6 @@ class SpcPage(QWidget):
         self.refresh()
 
     def _fired(self, alarm: Any) -> None:
-        self._alarms[alarm.characteristic] = alarm
         self._selected = alarm.characteristic  # show the chart that just fired
         self.refresh()
 
@@ -522,7 +534,7 @@ class SpcPage(QWidget):
         for code, ch in run.characteristics.items():
             if ch.kind == "checklist":
                 continue
-            alarm = self._alarms.get(code)
+            alarm = self._svc.chart(code).alarm_now
             chart = (ch.chart or ("imr" if ch.kind == "variable" else "c")).replace("_", "-")
             cards.append(Card(key=code, title=ch.name, detail=_t("%1 chart").replace(
                 "%1", chart.upper()) + (" · " + _t("RULE FIRED") if alarm else ""),
@@ -547,30 +559,27 @@ class SpcPage(QWidget):
             for w in self.cap.values():
                 w.hide()
             return
-        points = self._svc.chart_points(ch.code)
+        series = self._svc.chart(ch.code)
         lim = self._svc.limits(ch.code)
-        ids = [p[0] for p in points]
-        values = [p[1] for p in points]
-        self.freeze_button.setText(_t("Freeze limits from these %1").replace("%1", str(len(ids))))
-        self.freeze_button.setEnabled(len(ids) >= 3)
-        alarm = self._alarms.get(ch.code)
-        highlight = [ids.index(p) for p in (alarm.points if alarm else []) if p in ids]
+        n = len(series.ids)
+        self.freeze_button.setText(_t("Freeze limits (%1 points)").replace("%1", str(n)))
+        self.freeze_button.setEnabled(n >= 3)
         unit = f" {ch.unit}" if ch.unit else ""
         self.chart.set_title(f"{ch.name} ({ch.code}){unit}")
-        if lim is not None:
-            self.chart.set_data(values, lim.center, lim.ucl, lim.lcl, highlight=highlight,
-                                message=alarm.text if alarm else "")
+        if lim is not None and series.center is not None:
+            # the current alarm in red above the chart; an older one stays marked on it
+            self.chart.set_data(series.values, series.center, series.ucl, series.lcl,
+                                highlight=series.highlight,
+                                message=series.message if series.alarm_now else "")
             self.limits.setText(_t("Limits frozen %1 from %2 results: CL %3 · UCL %4 · LCL %5."
                                    " Recalculation is an audited action.")
-                                .replace("%1", lim.recorded_at.strftime("%Y-%m-%d %H:%M"))
+                                .replace("%1", _when(lim.recorded_at, self._tz))
                                 .replace("%2", str(len(lim.baseline_ids)))
                                 .replace("%3", f"{lim.center:.4g}")
                                 .replace("%4", f"{lim.ucl:.4g}")
                                 .replace("%5", f"{lim.lcl:.4g}"))
         else:
-            mean = sum(values) / len(values) if values else 0.0
-            self.chart.set_data(values, mean, mean, mean, highlight=[],
-                                message="")
+            self.chart.set_data(series.values, None)
             self.limits.setText(_t("No control limits yet: a process engineer freezes them "
                                    "from a baseline of results. Points are shown without "
                                    "rules."))
@@ -593,7 +602,6 @@ class SpcPage(QWidget):
         except Exception as exc:  # not allowed, no chart, …: say why, nothing frozen
             self.message.say(str(exc), "alarm")
             return
-        self._alarms.pop(code, None)  # new limits: the old alarm is history
         self.message.say(_t("Limits frozen from %1 results (audited).").replace(
             "%1", str(len(ids))), "ok")
 
@@ -628,9 +636,10 @@ class SpcPage(QWidget):
 
 class QualityView(QWidget):
     def __init__(self, quality: Any, holds: Any, inspections: Any, session: Any, *,
-                 running_order: Callable[[], Any] | None = None,
+                 running_order: Callable[[], Any] | None = None, timezone: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        tz = zoneinfo.ZoneInfo(timezone) if timezone else None
         self.setObjectName("qualityScreen")
         self._quality, self._holds = quality, holds
         root = QVBoxLayout(self)
@@ -643,9 +652,10 @@ class QualityView(QWidget):
         self._group = QButtonGroup(self)
         self.tabs: dict[str, QPushButton] = {}
         self.pages = QStackedWidget(self)
-        self.signoff = SignoffPage(quality, session, self.pages)
-        self.holds = HoldsPage(holds, session, running_order=running_order, parent=self.pages)
-        self.spc = SpcPage(inspections, session, self.pages)
+        self.signoff = SignoffPage(quality, session, self.pages, tz=tz)
+        self.holds = HoldsPage(holds, session, running_order=running_order, parent=self.pages,
+                               tz=tz)
+        self.spc = SpcPage(inspections, session, self.pages, tz=tz)
         for key, page in (("signoff", self.signoff), ("holds", self.holds), ("spc", self.spc)):
             b = QPushButton("", self)
             b.setObjectName("tabButton")

@@ -64,12 +64,35 @@ class ControlChart(QWidget):
         lay.addWidget(self.plot_widget, 1)
         self.highlighted: list[int] = []
 
-    def set_data(self, values: Sequence[float], center: float,
-                 ucl: float | Sequence[float], lcl: float | Sequence[float], *,
+    def set_data(self, values: Sequence[float], center: float | None,
+                 ucl: float | Sequence[float] | None = None,
+                 lcl: float | Sequence[float] | None = None, *,
                  highlight: Sequence[int] = (), message: str = "") -> None:
+        """``center`` None: no limits yet — the points alone, no lines that could be
+        mistaken for limits."""
         y = np.asarray(values, float)
         n = len(y)
         x = np.arange(1, n + 1, dtype=float)
+        limits = center is not None and ucl is not None and lcl is not None
+        for item in (self.center, self.ucl, self.lcl, *self.zones):
+            item.setVisible(limits)
+        if not limits:
+            flagged = sorted(i for i in highlight if 0 <= i < n)
+            self.highlighted = flagged
+            normal = [i for i in range(n) if i not in set(flagged)]
+            self.line.setData(x, y)
+            self.normal.setData(x[normal], y[normal])
+            self.flagged.setData(x[flagged], y[flagged])
+            self.message.setText(message)
+            self.message.setVisible(bool(message))
+            if n:
+                top, bottom = float(np.max(y)), float(np.min(y))
+                pad = (top - bottom) * 0.15 or abs(top) * 0.01 or 1.0
+                self.plot_widget.getPlotItem().getViewBox().setRange(
+                    xRange=(0.5, n + 0.5), yRange=(bottom - pad, top + pad), padding=0)
+                step = max(1, -(-n // 10))
+                self.plot_widget.getPlotItem().getAxis("bottom").setTickSpacing(step, step)
+            return
         up = np.full(n, float(ucl)) if np.isscalar(ucl) else np.asarray(ucl, float)
         lo = np.full(n, float(lcl)) if np.isscalar(lcl) else np.asarray(lcl, float)
         if len(up) != n or len(lo) != n:
