@@ -218,7 +218,9 @@ def from_result(row: object) -> InspectionRecord:
     form entered together. Failed units: the summed ``defects`` counts of an attribute
     check (each defect on its own unit, an upper bound), else the whole sample.
     """
-    g = row.__getattribute__
+    def g(name: str) -> object:
+        return getattr(row, name)
+
     defects = g("defects") or {}
     qty = int(g("quantity_inspected") or 1)
     failed = min(qty, sum(int(v) for v in defects.values())) if defects else None
@@ -231,6 +233,8 @@ def from_result(row: object) -> InspectionRecord:
 
 def from_disposition(row: object) -> DispositionFact:
     """A ``DispositionEvent`` row as a :class:`DispositionFact`."""
-    g = row.__getattribute__
+    def g(name: str) -> object:
+        return getattr(row, name)
+
     return DispositionFact(g("disposition"), g("subject_kind"), g("subject_identifier"),
                            int(g("quantity")), g("order_code"), g("recorded_at"))

@@ -385,19 +385,23 @@ class QualityService(QObject):
 
             from hmi.store.models import DispositionEvent, InspectionResult
 
+            R, D = InspectionResult, DispositionEvent  # noqa: N806 - table aliases
             with self._sf() as s:
-                q = select(InspectionResult).where(InspectionResult.station_id == self._station,
-                                                   InspectionResult.recorded_at >= start)
-                d = select(DispositionEvent).where(DispositionEvent.station_id == self._station,
-                                                   DispositionEvent.recorded_at >= start)
+                # only the columns FPY reads: rows, not ORM objects (a week is thousands)
+                q = select(R.id, R.passed, R.order_code, R.unit_serial, R.plan_code, R.lot_code,
+                           R.recorded_at, R.quantity_inspected, R.defects, R.supersedes_id) \
+                    .where(R.station_id == self._station, R.recorded_at >= start)
+                d = select(D.disposition, D.subject_kind, D.subject_identifier, D.quantity,
+                           D.order_code, D.recorded_at) \
+                    .where(D.station_id == self._station, D.recorded_at >= start)
                 if end is not None:
                     q = q.where(InspectionResult.recorded_at < end)
                     d = d.where(DispositionEvent.recorded_at < end)
                 if order_code is not None:
                     q = q.where(InspectionResult.order_code == order_code)
                     d = d.where(DispositionEvent.order_code == order_code)
-                recs = [fpy_core.from_result(r) for r in s.scalars(q)]
-                disps = [fpy_core.from_disposition(r) for r in s.scalars(d)]
+                recs = [fpy_core.from_result(r) for r in s.execute(q)]
+                disps = [fpy_core.from_disposition(r) for r in s.execute(d)]
             return fpy_core.fpy(recs, disps)
 
         def done(res: fpy_core.FpyResult) -> None:
