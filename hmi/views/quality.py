@@ -61,6 +61,14 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("QualityView", text)
 
 
+def _wrapped(name: str, parent: QWidget) -> QLabel:
+    """An empty word-wrapping label styled by ``name`` (QSS object name)."""
+    label = QLabel("", parent)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    return label
+
+
 def _when(t: dt.datetime, tz: Any) -> str:
     """Station time when the zone is known, else UTC (said)."""
     return t.astimezone(tz).strftime("%Y-%m-%d %H:%M") if tz else \
@@ -143,15 +151,9 @@ class SignoffPage(QWidget):
         self.list.sig_selected.connect(self.select)
         root.addWidget(self.list)
         right = QVBoxLayout()
-        self.why = QLabel("", self)
-        self.why.setObjectName("stepTitle")
-        self.why.setWordWrap(True)
-        self.what = QLabel("", self)
-        self.what.setObjectName("specWindow")
-        self.what.setWordWrap(True)
-        self.signature = QLabel("", self)
-        self.signature.setObjectName("signatureBlock")
-        self.signature.setWordWrap(True)
+        self.why = _wrapped("stepTitle", self)
+        self.what = _wrapped("specWindow", self)
+        self.signature = _wrapped("signatureBlock", self)
         self.comment = _CommentRow(self)
         self.message = MessageLabel(self)
         self.sign_button = QPushButton(_t("Sign off (team lead)"), self)
@@ -287,12 +289,8 @@ class HoldsPage(QWidget):
         root.addLayout(left)
 
         mid = QVBoxLayout()
-        self.title = QLabel("", self)
-        self.title.setObjectName("stepTitle")
-        self.title.setWordWrap(True)
-        self.counts = QLabel("", self)
-        self.counts.setObjectName("holdCounts")
-        self.counts.setWordWrap(True)
+        self.title = _wrapped("stepTitle", self)
+        self.counts = _wrapped("holdCounts", self)
         self.side = QWidget(self)
         side = QVBoxLayout(self.side)
         side.setContentsMargins(0, 0, 0, 0)
@@ -486,17 +484,13 @@ class SpcPage(QWidget):
         root.addWidget(self.list)
         right = QVBoxLayout()
         self.chart = ControlChart(parent=self)
-        self.limits = QLabel("", self)
-        self.limits.setObjectName("hint")
-        self.limits.setWordWrap(True)
+        self.limits = _wrapped("hint", self)
         caps = QHBoxLayout()
         self.cap = {k: QLabel(f"{k} —", self) for k in ("Cp", "Cpk", "Pp", "Ppk")}
         for w in self.cap.values():
             w.setObjectName("capCell")
             caps.addWidget(w)
-        self.cap_note = QLabel("", self)
-        self.cap_note.setObjectName("hint")
-        self.cap_note.setWordWrap(True)
+        self.cap_note = _wrapped("hint", self)
         self.freeze_button = QPushButton("", self)
         self.freeze_button.setObjectName("orderAction")
         self.freeze_button.clicked.connect(self.freeze)
