@@ -122,27 +122,30 @@ def main() -> None:
     def value() -> str:
         return f"{rnd.gauss(12.0, 0.02):.2f}"
 
-    ids = []
-    for _ in range(30):
+    def record_one() -> object:
         got: list = []
         insp.record(anna, "DEPTH", [value()], gauge_code="G-B", on_done=got.append)
         wait(lambda: bool(got))
-        ids.append(got[0].result_id)
+        return got[0]
+
+    def fpy_once(since: object) -> object:
+        got: list = []
+        quality.fpy(since, None, got.append)
+        wait(lambda: bool(got))
+        return got[0]
+
+    ids = [record_one().result_id for _ in range(30)]
     insp.freeze_limits(clara, "DEPTH", ids, "bench baseline")
     wait(lambda: not insp.busy)
     t0 = time.perf_counter()
     for _ in range(args.history):
-        got = []
-        insp.record(anna, "DEPTH", [value()], gauge_code="G-B", on_done=got.append)
-        wait(lambda: bool(got))
+        record_one()
     fill = time.perf_counter() - t0
 
     lat = []
     for _ in range(args.entries):
-        got = []
         t = time.perf_counter()
-        insp.record(anna, "DEPTH", [value()], gauge_code="G-B", on_done=got.append)
-        wait(lambda: bool(got))
+        record_one()
         lat.append((time.perf_counter() - t) * 1000)
     total = 30 + args.history + args.entries
 
@@ -156,10 +159,8 @@ def main() -> None:
     for _ in range(3):  # the first run compiles the statements
         quality.results_changed()  # a result recorded: the cache is dropped
         wait(lambda: not quality.busy)
-        got = []
         t = time.perf_counter()
-        quality.fpy(since, None, got.append)
-        wait(lambda: bool(got))
+        result = fpy_once(since)
         fpy_runs.append((time.perf_counter() - t) * 1000)
     fpy_ms = statistics.median(fpy_runs)
 
@@ -177,7 +178,7 @@ def main() -> None:
           f" p50 {statistics.median(lat):.1f} ms, p95 {pct(lat, 0.95):.1f} ms,"
           f" max {max(lat):.1f} ms")
     print(f"review list reload ({len(quality.items())} items to sign): {reload_ms:.0f} ms")
-    print(f"FPY over {got[0].inspected} inspected: {fpy_ms:.0f} ms (first run "
+    print(f"FPY over {result.inspected} inspected: {fpy_ms:.0f} ms (first run "
           f"{fpy_runs[0]:.0f} ms)")
     print(f"pure spc.rule_hits(only_last) on {len(series)} points: "
           f"p50 {statistics.median(pure):.2f} ms")
