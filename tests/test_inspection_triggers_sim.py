@@ -127,7 +127,7 @@ def run(qapp, demo_db_template, demo_people, tmp_path_factory) -> Any:
     audit = AuditWriter(STATION, clock)
     auth = AuthService(sf, STATION, clock=clock)
     sigs = SignatureService(sf, auth, audit, STATION, clock=clock)
-    stack = OrderStack(worker, sf, station_id=STATION, line_code="LINE-1", audit=audit,
+    stack = OrderStack(worker, sf, verify_materials=False, station_id=STATION, line_code="LINE-1", audit=audit,
                        signatures=sigs, tags={t.name: t for t in CFG.device_tags()},
                        clock=clock)
     r = SimpleNamespace(model=model, stack=stack, log={}, counts=[], depth_records=[],

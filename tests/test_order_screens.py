@@ -82,7 +82,7 @@ class Station:
         self.auth = AuthService(sf, STATION)
         self.sigs = SignatureService(sf, self.auth, self.audit, STATION)
         self.live: dict[str, tuple[Any, bool]] = {}
-        self.stack = OrderStack(self.worker, sf, station_id=STATION, line_code="LINE-1",
+        self.stack = OrderStack(self.worker, sf, verify_materials=False, station_id=STATION, line_code="LINE-1",
                                 audit=self.audit, signatures=self.sigs,
                                 tags={t.name: t for t in CFG.device_tags()},
                                 read_tag=lambda n: self.live.get(n, (None, False)))
@@ -479,7 +479,7 @@ def test_the_first_piece_inspection_falls_due_and_overdue_blocks_the_resume(
     audit = AuditWriter(STATION, clock)
     auth = AuthService(demo_store, STATION)
     sigs = SignatureService(demo_store, auth, audit, STATION)
-    stack = OrderStack(worker, demo_store, station_id=STATION, line_code="LINE-1", audit=audit,
+    stack = OrderStack(worker, demo_store, verify_materials=False, station_id=STATION, line_code="LINE-1", audit=audit,
                        signatures=sigs, tags={t.name: t for t in CFG.device_tags()}, clock=clock)
     try:
         stack.start(tick_ms=50)

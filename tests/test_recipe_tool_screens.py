@@ -44,7 +44,7 @@ def stack(qtbot, demo_store) -> Iterator[SimpleNamespace]:
     audit = AuditWriter(STATION)
     auth = AuthService(demo_store, STATION)
     sigs = SignatureService(demo_store, auth, audit, STATION)
-    st = OrderStack(worker, demo_store, station_id=STATION, line_code="LINE-1", audit=audit,
+    st = OrderStack(worker, demo_store, verify_materials=False, station_id=STATION, line_code="LINE-1", audit=audit,
                     signatures=sigs, tags={t.name: t for t in CFG.device_tags()})
     st.start(tick_ms=100)
     qtbot.waitUntil(lambda: st.orders.ready and st.tools.ready, timeout=10_000)

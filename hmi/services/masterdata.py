@@ -182,6 +182,8 @@ class MaterialIn(_Record):
     lot_controlled: bool = True
     shelf_life_days: int | None = Field(default=None, gt=0)
     description: str = ""
+    gtin: str | None = Field(default=None, pattern=r"^(\d{8}|\d{12}|\d{13}|\d{14})$")
+    low_level: float | None = Field(default=None, ge=0)
 
 
 class ProductIn(_Record):
@@ -928,6 +930,7 @@ def _build_material(r: MaterialIn) -> m.MaterialDefinition:
     return m.MaterialDefinition(
         name=r.name, unit=r.unit, kind=r.kind, lot_controlled=r.lot_controlled,
         shelf_life_days=r.shelf_life_days, description=r.description,
+        gtin=r.gtin.zfill(14) if r.gtin else None, low_level=r.low_level,
     )
 
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from hmi.services import holds, inspections, shiftcal, tooling
+from hmi.services import holds, inspections, materials, shiftcal, tooling
 from hmi.services.audit import AuditWriter
 from hmi.services.i18n import tr
 from hmi.services.instructions import InstructionService
@@ -50,6 +50,8 @@ class OrderStack(QObject):
                  tags: Mapping[str, Any] | None = None,
                  read_tag: Callable[[str], tuple[Any, bool]] | None = None,
                  clock: Callable[[], dt.datetime] | None = None,
+                 serials: Callable[[dt.datetime, str], str] | None = None,
+                 verify_materials: bool = True,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.registry = PrerequisiteRegistry()
@@ -76,6 +78,12 @@ class OrderStack(QObject):
                                       clock, **kw)
         self.inspections.sig_recorded.connect(self.quality.results_changed)
         self.holds.sig_quality_changed.connect(self.quality.results_changed)
+        # Lots loaded by scan, verified against the BOM, consumed per unit (issue 7).
+        self.materials = materials.MaterialService(
+            worker, session_factory, station_id, station_id, audit, clock, holds=self.holds,
+            serials=serials, **kw)
+        if verify_materials:  # [traceability] verify_materials: lots must be loaded to start
+            materials.register_checks(self.registry, self.materials)
         tooling.register_checks(self.registry, self.tools)
         holds.register_checks(self.registry, self.holds)
         inspections.register_checks(self.registry, self.inspections)
@@ -98,10 +106,11 @@ class OrderStack(QObject):
         self._watched: tuple[str, int] | None = None
         self.orders.sig_queue_changed.connect(lambda _rows: self._watch_recipe())
         self.orders.sig_queue_changed.connect(lambda _rows: self._watch_inspections())
+        self.orders.sig_queue_changed.connect(lambda _rows: self._watch_materials())
 
     def services(self) -> tuple[Any, ...]:
         return (self.orders, self.tools, self.instructions, self.recipes, self.holds,
-                self.inspections, self.quality)
+                self.inspections, self.quality, self.materials)
 
     def start(self, *, tick_ms: int = 1000) -> None:
         """Load the queue and the tools; start the drift watch's timer."""
@@ -110,9 +119,11 @@ class OrderStack(QObject):
         self.tools.reload()
         self.holds.reload()
         self.quality.reload()
+        self.materials.reload()
         self._tick.start(tick_ms)  # time-based inspections fall due
 
     def shutdown(self) -> None:
+        self.materials.shutdown()  # produced units still in memory are written first
         self.recipes.shutdown()
         self._tick.stop()
 
@@ -166,6 +177,8 @@ class OrderStack(QObject):
                 self.holds.on_parts(running[0], good)
             if running is not None and n > 0:  # at the machine's time, as stored
                 self.inspections.parts_counted(n, fields.get("source_ts"))
+            if running is not None and n > 0:  # their material, serials and genealogy
+                self.materials.on_units(running[0], good, scrap, fields.get("source_ts"))
         elif kind == "machine_state":
             state = fields.get("state")
             self.recipes.set_machine_running(state == "running")
@@ -197,6 +210,11 @@ class OrderStack(QObject):
                                        order_code=alarm.order_code)
         except holds.HoldError:
             pass  # already on hold: the first hold stands
+
+    def _watch_materials(self) -> None:
+        """The Materials screen and the lot checks follow the active (running or paused) order."""
+        row = self.orders.active()
+        self.materials.set_order(row.code if row is not None else None)
 
     def _watch_inspections(self) -> None:
         """The inspection plan follows the order that runs (a pause is not a new order)."""

@@ -55,6 +55,10 @@ class MaterialDefinition(MasterMixin, Base):
     lot_controlled: Mapped[bool] = mapped_column(Boolean, default=True)
     shelf_life_days: Mapped[int | None] = mapped_column(Integer, default=None)
     description: Mapped[str] = mapped_column(Text, default="")
+    # The GTIN on the supplier's GS1 label identifies the material when a lot is scanned.
+    gtin: Mapped[str | None] = mapped_column(String(14), index=True, default=None)
+    # Below this much left in a loaded lot (in the material's unit) the station warns.
+    low_level: Mapped[float | None] = mapped_column(Float, default=None)
 
 
 class Product(MasterMixin, Base):
