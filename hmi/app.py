@@ -327,12 +327,43 @@ class Station:
         stack = OrderStack(self.worker, self.session_factory, station_id=st.id,
                            line_code=st.line, audit=self.audit, signatures=self.signatures,
                            tags={t.name: t for t in self.cfg.device_tags()},
-                           read_tag=self.read_tag, parent=self.window)
+                           read_tag=self.read_tag, serials=self._serial_source(),
+                           verify_materials=self.cfg.traceability.verify_materials,
+                           low_parts=self.cfg.traceability.low_parts, parent=self.window)
         for svc in stack.services():
             svc.sig_error.connect(lambda text: self.window.show_error(text, "warning"))
         self.order_stack = stack
         stack.start()
         return stack
+
+    def _serial_source(self) -> Any:
+        """Serial and lot numbers from the station's scheme ([numbering]), continuing after
+        the highest number stored (a small indexed read at start). A template that could
+        collide between stations is refused with the reason and the station falls back to
+        numbers made of its id and the time (still unique to it)."""
+        import zoneinfo
+
+        from hmi.services.serials import SchemeError, SerialAllocator, SerialScheme
+
+        num, st = self.cfg.numbering, self.cfg.station
+        tz = zoneinfo.ZoneInfo(num.timezone or st.timezone)
+        try:
+            schemes = {kind: SerialScheme(template, prefixes=num.prefixes or None,
+                                          expected_per_period=num.expected_per_period, tz=tz,
+                                          gs1=num.gs1)
+                       for kind, template in (("serial", num.serial), ("lot", num.lot))}
+            for scheme in schemes.values():
+                scheme.check_station(st.id)
+        except (SchemeError, ValueError) as exc:
+            self.report_error(QCoreApplication.translate(
+                "app", "[numbering] in the station file: %1. Serial numbers are made from the "
+                "station id and the time until it is fixed.").replace("%1", str(exc)), exc)
+            return None
+        now = dt.datetime.now(dt.UTC)
+        with self.session_factory() as s:
+            allocators = {kind: SerialAllocator.from_store(s, scheme, st.id, kind=kind, now=now)
+                          for kind, scheme in schemes.items()}
+        return lambda t, kind: allocators[kind].next(t)
 
     def _spc_andon(self, alarm: Any) -> None:
         from hmi.services.andon import AndonError

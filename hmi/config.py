@@ -282,6 +282,29 @@ def _framing_bytes(v: str, key: str, limit: int) -> bytes:
     return v.encode("latin-1")
 
 
+class CodeRuleConfig(_Strict):
+    """One of the plant's own barcode formats (docs/scanning.md): a full-match regex whose
+    named groups (material, lot, serial, …) say what the code carries."""
+
+    kind: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
+    pattern: str = Field(min_length=1, max_length=500)
+    name: str = ""
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        import re
+
+        try:
+            rx = re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"the pattern {v!r} is not a valid regular expression: {exc} "
+                             "(use a TOML literal string, '…', so backslashes stay)") from None
+        if rx.fullmatch(""):
+            raise ValueError(f"the pattern {v!r} matches an empty code; it would take every scan")
+        return v
+
+
 class ScannerSection(_Strict):
     """Barcode scanners: one serial scanner and/or keyboard-wedge scanners (docs/scanners.md)."""
 
@@ -305,6 +328,8 @@ class ScannerSection(_Strict):
     wedge_max_interkey_ms: int = Field(default=35, ge=5, le=200)
     wedge_min_length: int = Field(default=4, ge=2, le=1000)
     wedge_terminator: Literal["ENTER", "TAB", "ENTER_OR_TAB"] = "ENTER"
+    # The plant's own code formats, tried in order after GS1 ([[scanner.codes]]).
+    codes: list[CodeRuleConfig] = Field(default_factory=list)
 
     @field_validator("port")
     @classmethod
@@ -363,6 +388,50 @@ class ScannerSection(_Strict):
             "frame_timeout": self.frame_timeout_ms / 1000,
             "max_length": self.max_length,
         }
+
+
+class NumberingSection(_Strict):
+    """Serial and lot numbers of what the station makes (docs/scanning.md, "Numbering").
+
+    The templates are checked with ``hmi.services.serials.SerialScheme`` when the station
+    starts (a template without a station-unique part is refused: two stations could
+    hand out the same number while offline)."""
+
+    serial: str = Field(default="{station}-{yymmdd}-{seq:05d}", min_length=1, max_length=100)
+    lot: str = Field(default="{station}-L{yymmdd}-{seq:03d}", min_length=1, max_length=100)
+    expected_per_period: int | None = Field(default=None, gt=0)
+    # Where the day of {yymmdd} changes; empty: the station's time zone.
+    timezone: str = ""
+    # Numbers go on GS1 labels: at most 20 characters of the GS1 character set.
+    gs1: bool = False
+    # {prefix}: each station's short, unique prefix (the same table in every station file).
+    prefixes: dict[str, str] = Field(default_factory=dict)
+
+
+class LabelsSection(_Strict):
+    """Labels for produced units and lots (docs/labels.md)."""
+
+    # When a label is made: each serial unit, each lot (at order completion and on demand),
+    # or only on demand.
+    print_on: Literal["unit", "lot", "demand"] = "demand"
+    # A ZPL network printer "host:port" (port 9100); empty: labels are written as files.
+    printer: str = ""
+    file_format: Literal["pdf", "png"] = "pdf"
+    out_dir: str = "{data_dir}/labels"
+    spool: str = "{data_dir}/print-spool.sqlite"
+    width_mm: float = Field(default=100.0, gt=10, le=300)
+    height_mm: float = Field(default=50.0, gt=10, le=300)
+    dpi: Literal[203, 300, 600] = 203
+
+
+class TraceabilitySection(_Strict):
+    """Material verification at the station (docs/materials.md)."""
+
+    # Every lot-controlled BOM material must be loaded (by scan) before an order starts.
+    verify_materials: bool = True
+    # A loaded lot warns with less than this many units' worth left (material low_level
+    # in the master data takes precedence).
+    low_parts: int = Field(default=20, ge=0)
 
 
 class UiSection(_Strict):
@@ -496,6 +565,9 @@ class StationConfig(_Strict):
     production: ProductionSection = ProductionSection()
     downtime: DowntimeSection = DowntimeSection()
     alarms: AlarmsSection = AlarmsSection()
+    numbering: NumberingSection = NumberingSection()
+    labels: LabelsSection = LabelsSection()
+    traceability: TraceabilitySection = TraceabilitySection()
 
     @model_validator(mode="after")
     def _alarm_tags_exist(self) -> StationConfig:

@@ -20,6 +20,7 @@ from hmi.services.auth import AuthService
 from hmi.services.materials import CHECK_NAME, LotLabel, MaterialError
 from hmi.services.orders import OrderBlocked
 from hmi.services.orderstack import OrderStack
+from hmi.services.recorder import ProductionRecorder
 from hmi.services.signatures import SignatureService
 from hmi.services.worker import DbWorker
 from hmi.store.models import (
@@ -57,6 +58,7 @@ class Line:
         self.stack = OrderStack(self.worker, sf, station_id=STATION, line_code="LINE-1",
                                 audit=audit, signatures=sigs, clock=self.clock)
         self.mat = self.stack.materials
+        self.recorder = ProductionRecorder(sf, STATION)
         self.refused: list[str] = []
         self.low: list = []
         self.empty: list = []
@@ -85,12 +87,16 @@ class Line:
         self.settle()
         return fut.exception(timeout=5)
 
-    def parts(self, good: int = 0, scrap: int = 0) -> None:
-        for _ in range(good):
-            self.stack.on_fact("production_count", {"kind": "good", "increment": 1})
-        for _ in range(scrap):
-            self.stack.on_fact("production_count", {"kind": "scrap", "increment": 1})
-        self.mat.flush()
+    def parts(self, good: int = 0, scrap: int = 0, *, flush: bool = True) -> None:
+        """Counts from the machine: stored as the app's recorder stores them, then passed
+        to the stack as facts (as the app does)."""
+        for kind, n in (("good", good), ("scrap", scrap)):
+            for _ in range(n):
+                fact = {"kind": kind, "increment": 1, "raw": 0, "source_ts": self.clock.now}
+                self.worker.submit(self.recorder.record, "production_count", fact)
+                self.stack.on_fact("production_count", fact)
+        if flush:
+            self.mat.flush()
         self.settle()
 
     def rows(self, model):
@@ -253,3 +259,42 @@ def test_a_restart_shows_the_same_lots_and_quantities(line, qtbot):
     finally:
         again.close()
         line.close = lambda: None  # closed already
+
+
+def test_units_lost_in_a_crash_are_recovered_from_the_machine_counts(line, qtbot):
+    line.mat.set_order(ORDER)
+    load_all(line)
+    line.start()
+    line.parts(good=20)
+    line.parts(good=4, scrap=1, flush=False)  # counted and stored, units still in memory …
+    line.mat._pending.clear()                  # … when the station dies
+    line.mat._flush.stop()
+    line.close()
+    again = Line(qtbot, line.sf)
+    try:
+        qtbot.waitUntil(lambda: again.mat.units_made(ORDER) == 25, timeout=10_000)
+        again.mat.flush()
+        again.settle()
+        units = again.rows(ProducedUnit)
+        assert len(units) == 25 and len({u.identifier for u in units}) == 25
+        assert Counter(u.disposition for u in units) == {"good": 24, "scrap": 1}
+        with again.sf() as s:
+            used = s.scalar(select(func.sum(MaterialConsumptionEvent.quantity)).where(
+                MaterialConsumptionEvent.material_code == "BUSH-12"))
+            recovered = s.scalars(select(AuditEntry).where(
+                AuditEntry.action == "material.units_recovered")).one()
+        assert used == 25
+        assert recovered.detail == "5 unit(s) of WO-1001 recovered from the machine counts " \
+                                   "after a restart"
+        # and a second restart recovers nothing more
+        again.close()
+        third = Line(qtbot, line.sf)
+        try:
+            qtbot.waitUntil(lambda: third.mat.units_made(ORDER) == 25, timeout=10_000)
+            third.settle()
+            assert third.mat.pending == 0
+        finally:
+            third.close()
+    finally:
+        again.close = lambda: None
+        line.close = lambda: None

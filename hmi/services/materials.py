@@ -55,6 +55,8 @@ CHECK_NAME = "materials.loaded"
 #: warn when a loaded lot has less than this many units' worth left (material without low_level)
 LOW_PARTS = 20
 FLUSH_MS = 250
+#: numbering when the app gives none ([numbering] defaults; station-unique)
+DEFAULT_SCHEMES = {"serial": "{station}-{yymmdd}-{seq:05d}", "lot": "{station}-L{yymmdd}-{seq:03d}"}
 
 
 class MaterialError(OperatorError):
@@ -117,6 +119,20 @@ class MaterialStatus:
         return self.need.material_code
 
 
+@dataclass(frozen=True)
+class WrittenUnit:
+    """A produced serial unit or lot, committed to the store."""
+
+    kind: str  # "serial" or "lot"
+    identifier: str
+    product_code: str
+    order_code: str
+    good: bool
+    at: dt.datetime
+    #: a lot's units in this batch (1 for a serial)
+    quantity: int = 1
+
+
 @dataclass
 class _Unit:
     """A produced unit not written yet."""
@@ -162,6 +178,9 @@ class MaterialService(QObject):
     sig_empty = Signal(object)
     #: str: loading or saving failed
     sig_error = Signal(str)
+    #: list[WrittenUnit]: produced units (serials, and lots when they first appear) are
+    #: stored — what labels are printed for
+    sig_units_written = Signal(object)
 
     def __init__(self, worker: Any, session_factory: Any, station_id: str, equipment_code: str,
                  audit: AuditWriter, clock: Callable[[], dt.datetime] | None = None, *,
@@ -182,11 +201,11 @@ class MaterialService(QObject):
         self._loaded: dict[str, LoadedLot] = {}  # material -> lot on the station
         self._order: str | None = None
         self._units_made: dict[str, int] = {}  # order -> units booked (written + pending)
+        self._stored_scrap: dict[str, int] = {}
         self._order_lot: dict[str, str] = {}  # lot-tracked product: order -> produced lot
         self._pending: list[_Unit] = []
         self._warned: set[tuple[str, str, str]] = set()
         self._busy = 0
-        self._seq = 0
         self._flush = QTimer(self)
         self._flush.setSingleShot(True)
         self._flush.setInterval(flush_ms)
@@ -228,6 +247,7 @@ class MaterialService(QObject):
         return self._worker.submit(self._load, on_done=done, on_error=failed)
 
     def _load(self) -> tuple[_Master, dict[str, LoadedLot], dict[str, int], dict[str, str]]:
+        """(worker) master data, the loaded lots with what is left, units per order."""
         from sqlalchemy import func, select
 
         from hmi.store.models import (
@@ -288,10 +308,17 @@ class MaterialService(QObject):
                                       quantity=float(info.quantity) if info else 0.0,
                                       consumed=float(used or 0.0),
                                       expires_at=_aware(info.expires_at) if info else None)
-            made = dict(s.execute(select(ProducedUnit.order_code, func.count())
-                                  .where(ProducedUnit.station_id == st,
-                                         ProducedUnit.kind == "serial")
-                                  .group_by(ProducedUnit.order_code)).all())
+            made: dict[str, int] = {}
+            scrap: dict[str, int] = {}
+            for order, disp, n in s.execute(
+                    select(ProducedUnit.order_code, ProducedUnit.disposition, func.count())
+                    .where(ProducedUnit.station_id == st, ProducedUnit.kind == "serial")
+                    .group_by(ProducedUnit.order_code, ProducedUnit.disposition)):
+                if order:
+                    made[order] = made.get(order, 0) + int(n)
+                    if disp == "scrap":
+                        scrap[order] = scrap.get(order, 0) + int(n)
+            self._stored_scrap = scrap
             lots = {}
             for order, ident in s.execute(select(ProducedUnit.order_code,
                                                  ProducedUnit.identifier)
@@ -307,6 +334,14 @@ class MaterialService(QObject):
                                       .group_by(ProducedUnit.order_code)):
                 if order:
                     made[order] = made.get(order, 0) + int(n or 0)
+            if self._serials is None:  # the default scheme, continuing after the store's last
+                from hmi.services.serials import SerialAllocator, SerialScheme
+
+                now = self._clock()
+                allocs = {kind: SerialAllocator.from_store(s, SerialScheme(t), st, kind=kind,
+                                                           now=now)
+                          for kind, t in DEFAULT_SCHEMES.items()}
+                self._serials = lambda t, kind: allocs[kind].next(t)
         master = _Master(mats, boms, gtins, products, orders)
         return master, loaded, {k: int(v) for k, v in made.items() if k}, lots
 
@@ -338,6 +373,45 @@ class MaterialService(QObject):
 
     def units_made(self, order_code: str) -> int:
         return self._units_made.get(order_code, 0)
+
+    def reconcile(self, order_code: str, good: int, scrap: int) -> int:
+        """Units the machine counted for a serial-tracked order but the station has no
+        record of (it died within ``flush_ms`` of making them) are booked now, with the
+        lots loaded now, and audited as recovered. Returns how many were recovered."""
+        m = self._master
+        if m is None or order_code not in m.orders:
+            return 0
+        product = m.orders[order_code][0]
+        if m.products.get(product, ("none", None))[0] != "serial":
+            return 0  # lots and untracked products: consumption only, nothing to recover
+        missing = good + scrap - self._units_made.get(order_code, 0)
+        if missing <= 0:
+            return 0
+        stored_scrap = self._stored_scrap.get(order_code, 0) + sum(
+            1 for u in self._pending if u.order_code == order_code and not u.good)
+        lost_scrap = max(0, min(missing, scrap - stored_scrap))
+        log.warning("order %s: %d unit(s) counted but not recorded (station stopped before "
+                    "they were written): booked now", order_code, missing)
+        self.on_units(order_code, missing - lost_scrap, lost_scrap)
+        now = self._clock()
+
+        def job() -> None:
+            with self._sf.begin() as s:
+                self._audit.record(s, actor_badge=None, action="material.units_recovered",
+                                   entity="work_order", entity_id=order_code,
+                                   new={"units": missing, "scrap": lost_scrap,
+                                        "at": now.isoformat()},
+                                   detail=tr(CTX, "%1 unit(s) of %2 recovered from the machine "
+                                             "counts after a restart", missing, order_code))
+
+        self._busy += 1
+        self._worker.submit(job, on_done=lambda _r: self._dec(),
+                            on_error=lambda exc: (self._dec(), log.error(
+                                "recovery not audited", exc_info=exc)))
+        return missing
+
+    def _dec(self) -> None:
+        self._busy -= 1
 
     def _state(self, need: Need, lot: LoadedLot | None) -> MaterialStatus:
         if not need.lot_controlled:
@@ -623,10 +697,8 @@ class MaterialService(QObject):
         self._emit()
 
     def _next_serial(self, now: dt.datetime, order_code: str, kind: str = "serial") -> str:
-        if self._serials is not None:
-            return self._serials(now, kind)
-        self._seq += 1
-        return f"{self._station}-{now:%y%m%d%H%M%S}-{self._seq:06d}"
+        assert self._serials is not None  # set by the app, else by the first load
+        return self._serials(now, kind)
 
     def _check_levels(self, order_code: str) -> None:
         for st in self.status(order_code):
@@ -652,6 +724,22 @@ class MaterialService(QObject):
 
         def done(_r: Any) -> None:
             self._busy -= 1
+            written: list[WrittenUnit] = []
+            lots: dict[str, int] = {}
+            for u in batch:
+                if u.identifier is None:
+                    continue
+                if u.kind == "serial":
+                    written.append(WrittenUnit("serial", u.identifier, u.product_code,
+                                               u.order_code, u.good, u.at))
+                elif u.good:
+                    lots[u.identifier] = lots.get(u.identifier, 0) + 1
+            for ident, n in lots.items():
+                u = next(x for x in batch if x.identifier == ident)
+                written.append(WrittenUnit("lot", ident, u.product_code, u.order_code, True,
+                                           u.at, n))
+            if written:
+                self.sig_units_written.emit(written)
 
         def failed(exc: BaseException) -> None:
             self._busy -= 1
@@ -735,4 +823,4 @@ def register_checks(registry: PrerequisiteRegistry, service: MaterialService) ->
 
 
 __all__ = ["CHECK_NAME", "LoadedLot", "LotLabel", "MaterialError", "MaterialService",
-           "MaterialStatus", "Need", "label_from_scan", "register_checks"]
+           "MaterialStatus", "Need", "WrittenUnit", "label_from_scan", "register_checks"]

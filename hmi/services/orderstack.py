@@ -51,7 +51,7 @@ class OrderStack(QObject):
                  read_tag: Callable[[str], tuple[Any, bool]] | None = None,
                  clock: Callable[[], dt.datetime] | None = None,
                  serials: Callable[[dt.datetime, str], str] | None = None,
-                 verify_materials: bool = True,
+                 verify_materials: bool = True, low_parts: int = materials.LOW_PARTS,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.registry = PrerequisiteRegistry()
@@ -81,7 +81,7 @@ class OrderStack(QObject):
         # Lots loaded by scan, verified against the BOM, consumed per unit (issue 7).
         self.materials = materials.MaterialService(
             worker, session_factory, station_id, station_id, audit, clock, holds=self.holds,
-            serials=serials, **kw)
+            serials=serials, low_parts=low_parts, **kw)
         if verify_materials:  # [traceability] verify_materials: lots must be loaded to start
             materials.register_checks(self.registry, self.materials)
         tooling.register_checks(self.registry, self.tools)
@@ -95,6 +95,7 @@ class OrderStack(QObject):
         self.holds.sig_rework.connect(self.inspections.rework_disposed)
         self.inspections.sig_recorded.connect(self._inspection_recorded)
         self._insp_order: str | None = None
+        self._reconciled: set[str] = set()
         self._machine_state: str | None = None
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._calendar: Any = None
@@ -107,6 +108,7 @@ class OrderStack(QObject):
         self.orders.sig_queue_changed.connect(lambda _rows: self._watch_recipe())
         self.orders.sig_queue_changed.connect(lambda _rows: self._watch_inspections())
         self.orders.sig_queue_changed.connect(lambda _rows: self._watch_materials())
+        self.materials.sig_changed.connect(lambda _st: self._watch_materials_once())
 
     def services(self) -> tuple[Any, ...]:
         return (self.orders, self.tools, self.instructions, self.recipes, self.holds,
@@ -212,9 +214,20 @@ class OrderStack(QObject):
             pass  # already on hold: the first hold stands
 
     def _watch_materials(self) -> None:
-        """The Materials screen and the lot checks follow the active (running or paused) order."""
+        """The Materials screen and the lot checks follow the active (running or paused)
+        order; once both are loaded, units the machine counted but the station never
+        recorded (it died within a flush) are recovered (``MaterialService.reconcile``)."""
         row = self.orders.active()
         self.materials.set_order(row.code if row is not None else None)
+        if row is not None and self.materials.ready and row.code not in self._reconciled:
+            self._reconciled.add(row.code)
+            good, scrap = self.orders.counted(row.code, row.operation_sequence)
+            self.materials.reconcile(row.code, good, scrap)
+
+    def _watch_materials_once(self) -> None:
+        row = self.orders.active()
+        if row is not None and row.code not in self._reconciled and self.orders.ready:
+            self._watch_materials()
 
     def _watch_inspections(self) -> None:
         """The inspection plan follows the order that runs (a pause is not a new order)."""
