@@ -304,6 +304,10 @@ class Station:
         stack = self._start_order_services()
         # An SPC rule whose reaction is "andon" calls quality (once: a call already open stands).
         stack.inspections.sig_andon_requested.connect(self._spc_andon)
+        # A material running empty: a stop beginning then is suggested "waiting for material".
+        stack.materials.sig_empty.connect(
+            lambda st: downtime.note_shortage(st.material_code, dt.datetime.now(dt.UTC)))
+        stack.materials.sig_changed.connect(self._shortage_over)
         # Shift-start inspections follow the same calendar (set now if it is already known).
         downtime.sig_ready.connect(lambda: stack.set_calendar(downtime.calendar))
         if downtime.ready:
@@ -312,7 +316,7 @@ class Station:
             downtime=downtime, alarms=alarms, andon=andon, kpis=kpis,
             orders=stack.orders, tools=stack.tools, instructions=stack.instructions,
             recipes=stack.recipes, inspections=stack.inspections, holds=stack.holds,
-            quality=stack.quality,
+            quality=stack.quality, materials=stack.materials, code_rules=self.code_rules(),
             read_tag=self.read_tag, media_root=self.media_root(),
             driver=lambda: self.driver,
             load_history=self.load_history, load_stops=self.load_stops))
@@ -335,6 +339,18 @@ class Station:
         self.order_stack = stack
         stack.start()
         return stack
+
+    def _shortage_over(self, statuses: Any) -> None:
+        now = dt.datetime.now(dt.UTC)
+        for st in statuses:
+            if st.state not in ("empty", "missing"):
+                self.downtime.note_shortage(st.material_code, now, ended=True)
+
+    def code_rules(self) -> Any:
+        """The plant's own barcode formats ([[scanner.codes]]), checked at load."""
+        from hmi.services.gs1 import CodeRules
+
+        return CodeRules.from_config([c.model_dump() for c in self.cfg.scanner.codes])
 
     def _serial_source(self) -> Any:
         """Serial and lot numbers from the station's scheme ([numbering]), continuing after

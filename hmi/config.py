@@ -501,6 +501,9 @@ class DowntimeSection(_Strict):
     no_count_cycles: float = Field(default=5.0, ge=1.0, le=1000.0)
     # Scrap within this many seconds after a stop ends counts as startup rejects (OEE losses).
     startup_window_s: float = Field(default=300.0, ge=0.0, le=86_400.0)
+    # The reason suggested for a stop that begins while a BOM material is empty
+    # (e.g. "MAT-STARVED"); empty: no suggestion.
+    shortage_reason: str = ""
 
 
 ALARM_PRIORITIES = ("critical", "high", "medium", "low")

@@ -420,3 +420,17 @@ def test_a_failed_save_is_taken_back_and_reported_and_nothing_is_half_written(h,
     assert h.svc.record(sid).repaired_at is None  # taken back on screen
     assert [r[0] for r in h.rows()] == ["started", "classified", "ended", "acknowledged"]
     assert [a[0] for a in h.audit()] == ["acknowledge"]
+
+
+def test_a_stop_while_a_material_is_empty_suggests_waiting_for_material(h):
+    svc = h.svc
+    h.state(0, "running")
+    svc.note_shortage("BUSH-12", t(100))
+    stop = long_stop(h, 130, 400, "stopped")   # no PLC fault code: nothing else to go by
+    node, why = svc.suggested_reason(svc.record(stop))
+    assert node.code == "MAT-STARVED"
+    assert why == "Suggested: BUSH-12 ran out at 07:01:40"  # Berlin
+    # the lot is loaded again: a later stop gets no material suggestion
+    svc.note_shortage("BUSH-12", t(450), ended=True)
+    later = long_stop(h, 600, 900, "stopped")
+    assert svc.suggested_reason(svc.record(later)) is None

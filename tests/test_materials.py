@@ -298,3 +298,57 @@ def test_units_lost_in_a_crash_are_recovered_from_the_machine_counts(line, qtbot
     finally:
         again.close = lambda: None
         line.close = lambda: None
+
+
+# --------------------------------------------------------------------------- the screen
+
+
+def gs1(material: str, lot: str, qty: int | None = 500, expiry: str = "271231") -> str:
+    """A supplier's GS1-128 lot label as the scanner sends it (AIM ]C1, GS separators)."""
+    text = f"]C1{'01' + GTIN[material]}17{expiry}10{lot}"
+    return text + (f"\x1d30{qty}" if qty is not None else "")
+
+
+def test_the_materials_screen_loads_scanned_labels_and_says_what_is_wrong(line, qtbot, themed):
+    from types import SimpleNamespace
+
+    from hmi.views.materials import MaterialsView
+
+    line.mat.set_order(ORDER)
+    session = SimpleNamespace(actor=line.anna)
+    view = MaterialsView(line.mat, line.stack.orders, session, "Europe/Berlin")
+    qtbot.addWidget(view)
+    view.resize(1120, 650)
+    view.show()
+    cards = {c.key: c for c in view.list.shown}
+    assert [cards[k].severity for k in ("STEEL-BRK-BLANK", "BUSH-12", "GREASE-EP2")] == [
+        "alarm"] * 3
+
+    # a wrong material: refused in red, the card stays red
+    view.take_scan(SimpleNamespace(text=gs1("BUSH-16", "B16-1"), symbology=None))
+    assert view.message.text().startswith("WRONG MATERIAL: BUSH-16 (lot B16-1)")
+    # a damaged label: the check digit is wrong — said with what was read
+    bad = gs1("BUSH-12", "B12-9").replace("04012345100020", "04012345100021")
+    view.take_scan(SimpleNamespace(text=bad, symbology=None))
+    assert "check digit" in view.message.text().lower()
+    # the right lots, scanned
+    for material, lot in (("STEEL-BRK-BLANK", "STB-1"), ("BUSH-12", "B12-1"),
+                          ("GREASE-EP2", "GR-1")):
+        view.take_scan(SimpleNamespace(text=gs1(material, lot, 2000 if material ==
+                                                 "GREASE-EP2" else 500), symbology=None))
+        line.settle()
+        assert view.message.text().startswith(f"Lot {lot} of {material} loaded")
+    cards = {c.key: c for c in view.list.shown}
+    assert cards["BUSH-12"].severity == "normal"
+    assert cards["BUSH-12"].detail == "lot B12-1 · 500 pcs left · expires 2027-12-31"
+    assert cards["BUSH-12"].badge == "500 units"
+    line.start()
+    line.parts(good=460)
+    view.refresh()
+    cards = {c.key: c for c in view.list.shown}
+    assert (cards["BUSH-12"].severity, cards["BUSH-12"].badge) == ("warning", "LOW · 40 units")
+    assert "Made 460 of 500 · good 460 · scrap 0" in view.wip.text()
+    assert view.waiting.text().startswith("Attention:")
+    assert "Bushing 12 mm: running low, prepare the next lot" in view.waiting.text()
+    view.grab().save("/tmp/materials-screen.png")
+    assert view.width() <= 1120 and view.height() <= 650, view.size()

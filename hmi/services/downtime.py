@@ -202,6 +202,7 @@ class DowntimeService(QObject):
         self._records: list[StopRecord] = []  # oldest first, open stop overlaid
         self._reasons: dict[str, ReasonNode] = {}
         self._fault_map: dict[int, ReasonNode] = {}
+        self._shortages: list[tuple[dt.datetime, str, dt.datetime | None]] = []
         self._usage: dict[str, tuple[int, dt.datetime]] = {}
         self._calendar: Any = None
         self._breaks_span: Interval | None = None
@@ -675,13 +676,33 @@ class DowntimeService(QObject):
         return self._reasons.get(code)
 
     def suggested_reason(self, stop: StopRecord) -> tuple[ReasonNode, str] | None:
-        """The reason the PLC's fault code maps to, with the text to show beside it."""
-        if stop.fault_code is None:
-            return None
-        node = self._fault_map.get(stop.fault_code)
-        if node is None:
-            return None
-        return node, tr("downtime", "Suggested from PLC fault %1", stop.fault_code)
+        """The reason the PLC's fault code maps to, with the text to show beside it; else,
+        for a stop that began while a material was empty, the shortage reason."""
+        node = self._fault_map.get(stop.fault_code) if stop.fault_code is not None else None
+        if node is not None:
+            return node, tr("downtime", "Suggested from PLC fault %1", stop.fault_code)
+        shortage = self._shortage_at(stop.start)
+        code = self._cfg.downtime.shortage_reason
+        if shortage is not None and code and code in self._reasons:
+            return self._reasons[code], tr("downtime", "Suggested: %1 ran out at %2",
+                                           shortage[1], self._local(shortage[0]))
+        return None
+
+    def note_shortage(self, material: str, t: dt.datetime, *, ended: bool = False) -> None:
+        """A BOM material ran empty at ``t`` (or was loaded again: ``ended``); a stop that
+        begins meanwhile is suggested the ``[downtime] shortage_reason``."""
+        if ended:
+            self._shortages = [(s, m, e if e is not None or m != material else t)
+                               for s, m, e in self._shortages]
+        else:
+            self._shortages.append((t, material, None))
+            self._shortages = self._shortages[-50:]
+
+    def _shortage_at(self, t: dt.datetime) -> tuple[dt.datetime, str] | None:
+        for start, material, end in reversed(self._shortages):
+            if start - dt.timedelta(seconds=5) <= t and (end is None or t <= end):
+                return start, material
+        return None
 
     def recent_reasons(self, limit: int = 6) -> list[ReasonNode]:
         """Reasons people chose most often here in the last 7 days, then the most recent."""

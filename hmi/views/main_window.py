@@ -209,6 +209,18 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.inspection_view)
             self.screens["inspection"] = self.inspection_view
             self.orders_view.sig_open_inspections.connect(self.open_inspections)
+        if getattr(svc, "materials", None) is not None:
+            from hmi.views.materials import MaterialsView
+
+            self.materials_view = MaterialsView(
+                svc.materials, svc.orders, self._session, tz, scans=self.scans,
+                holds=getattr(svc, "holds", None), code_rules=getattr(svc, "code_rules", None),
+                parent=self.stack)
+            self.stack.addWidget(self.materials_view)
+            self.screens["materials"] = self.materials_view
+            self.orders_view.sig_open_materials.connect(self.open_materials)
+            svc.materials.sig_empty.connect(self._material_empty)
+            svc.materials.sig_low.connect(self._material_low)
         if getattr(svc, "holds", None) is not None:
             svc.holds.sig_holds_changed.connect(self._show_holds)
         if getattr(svc, "quality", None) is not None and getattr(svc, "holds", None) is not None:
@@ -294,6 +306,25 @@ class MainWindow(QMainWindow):
             self.tr("ON HOLD: %1 — %2 (placed by %3). Parts made now are suspect; a team lead "
                     "must release the hold.").replace("%1", h.subject).replace("%2", h.reason)
             .replace("%3", h.placed_by_label) + more, severity="alarm")
+
+    def open_materials(self, _order_code: str = "") -> None:
+        self.materials_view.refresh()
+        self.stack.setCurrentWidget(self.materials_view)
+        self.nav_buttons["orders"].setChecked(True)
+
+    def _material_low(self, st: Any) -> None:
+        self.banner.show_message(
+            self.tr("%1 is running low: lot %2 covers %3 more units. Bring the next lot.")
+            .replace("%1", st.need.name).replace("%2", st.lot.lot_code if st.lot else "?")
+            .replace("%3", str(st.units_left)), severity="warning")
+
+    def _material_empty(self, st: Any) -> None:
+        self.banner.show_message(
+            self.tr("%1 is EMPTY (lot %2). Units made now have no lot of it; the order "
+                    "cannot start or resume until a new lot is scanned. If the machine "
+                    "stops, the reason is waiting for material.")
+            .replace("%1", st.need.name).replace("%2", st.lot.lot_code if st.lot else "?"),
+            severity="alarm")
 
     def _spc_alarm(self, alarm: Any) -> None:
         """An SPC rule fired on entry: news on every screen, the chart one tap away."""
@@ -384,6 +415,12 @@ class MainWindow(QMainWindow):
         self.login_view.show_snapshot(snap)
 
     def _on_unhandled_scan(self, scan) -> None:
+        view = getattr(self, "materials_view", None)
+        if view is not None and self._session.actor is not None and view.is_lot_label(scan):
+            # a lot label scanned anywhere: the Materials screen takes it and says what it did
+            self.open_materials("")
+            view.take_scan(scan)
+            return
         self.show_error(self.tr("Scanned %1, but nothing on this screen expects a scan. "
                                 "Nothing was changed.").replace("%1", presenters.scan_text(scan)),
                         "warning")

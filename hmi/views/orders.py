@@ -133,6 +133,7 @@ class OrdersView(QWidget):
     sig_open_recipe = Signal(str)  # order code
     sig_open_tools = Signal()
     sig_open_inspections = Signal(str)  # order code
+    sig_open_materials = Signal(str)  # order code
 
     def __init__(self, orders: Any, session: Any, tz: str, *, tools: Any = None,
                  scans: Any = None, parent: QWidget | None = None) -> None:
@@ -208,10 +209,13 @@ class OrdersView(QWidget):
         self.inspect_button = QPushButton(self.tr("Inspect"), self)
         self.inspect_button.clicked.connect(
             lambda: self._selected and self.sig_open_inspections.emit(self._selected))
+        self.materials_button = QPushButton(self.tr("Material"), self)
+        self.materials_button.clicked.connect(
+            lambda: self._selected and self.sig_open_materials.emit(self._selected))
         self.type_code_button = QPushButton(self.tr("Type code"), self)
         self.type_code_button.clicked.connect(self.do_type_code)
-        for b in (self.instructions_button, self.recipe_button, self.tools_button,
-                  self.inspect_button, self.type_code_button):
+        for b in (self.instructions_button, self.recipe_button, self.materials_button,
+                  self.tools_button, self.inspect_button, self.type_code_button):
             b.setObjectName("orderAction")
             links.addWidget(b)
         right.addLayout(links)
