@@ -75,14 +75,15 @@ def machine() -> Iterator[SimpleNamespace]:
 
 
 class Station:
-    def __init__(self, qtbot: Any, sf: Any) -> None:
+    def __init__(self, qtbot: Any, sf: Any, *, verify_materials: bool = False) -> None:
         self.sf = sf
         self.worker = DbWorker()
         self.audit = AuditWriter(STATION)
         self.auth = AuthService(sf, STATION)
         self.sigs = SignatureService(sf, self.auth, self.audit, STATION)
         self.live: dict[str, tuple[Any, bool]] = {}
-        self.stack = OrderStack(self.worker, sf, verify_materials=False, station_id=STATION, line_code="LINE-1",
+        self.stack = OrderStack(self.worker, sf, verify_materials=verify_materials,
+                                station_id=STATION, line_code="LINE-1",
                                 audit=self.audit, signatures=self.sigs,
                                 tags={t.name: t for t in CFG.device_tags()},
                                 read_tag=lambda n: self.live.get(n, (None, False)))
@@ -120,7 +121,16 @@ def station(qtbot, demo_store) -> Iterator[Station]:
     st.close()
 
 
-def test_a_full_order_through_the_screens(qtbot, station: Station, machine) -> None:
+@pytest.fixture
+def full_station(qtbot, demo_store) -> Iterator[Station]:
+    """Material verification on, as the demo station runs."""
+    st = Station(qtbot, demo_store, verify_materials=True)
+    yield st
+    st.close()
+
+
+def test_a_full_order_through_the_screens(qtbot, full_station: Station, machine) -> None:
+    station = full_station
     orders, steps, recipe = station.orders_view, station.steps_view, station.recipe_view
     stack = station.stack
 
@@ -187,6 +197,27 @@ def test_a_full_order_through_the_screens(qtbot, station: Station, machine) -> N
     (dl,) = station.rows(RecipeDownloadEvent)
     assert dl.result == "ok" and dl.order_code == ORDER
     assert dl.verified_values["press_force"] == pytest.approx(18.0)
+
+    # Material: the BOM's lots are scanned on the Materials screen (a wrong one refused).
+    from hmi.views.materials import MaterialsView
+
+    mats = MaterialsView(stack.materials, stack.orders, station.session, CFG.station.timezone)
+    qtbot.addWidget(mats)
+    stack.materials.set_order(ORDER)  # the order selected; it is not running yet
+    orders.hide()
+    orders.show()  # the blockers on screen: only the material is missing now
+    assert "Material missing for order WO-1001: Bracket blank, steel (not loaded)" in \
+        orders.blockers.text()
+    assert "RCP-BRK-100" not in orders.blockers.text()
+    for text in ("]C1010401234510003717271231" "10B16-1\x1d30100",   # BUSH-16: wrong
+                 "]C1010401234510001317271231" "10STB-1\x1d30500",
+                 "]C1010401234510002017271231" "10B12-1\x1d30500",
+                 "]C1010401234510005117271231" "10GR-1\x1d302000"):
+        mats.take_scan(SimpleNamespace(text=text, symbology=None))
+        qtbot.waitUntil(lambda: not stack.materials.busy, timeout=10_000)
+        if "B16-1" in text:
+            assert mats.message.text().startswith("WRONG MATERIAL: BUSH-16")
+    assert [s.state for s in stack.materials.status()] == ["ok", "ok", "ok"]
 
     # Back on the Orders screen nothing blocks any more; the order starts.
     orders.hide()

@@ -354,6 +354,11 @@ class MaterialService(QObject):
         product, bom, _v = m.orders[order_code]
         return list(m.boms.get(bom or "", m.boms.get(f"product:{product}", [])))
 
+    @property
+    def order(self) -> str | None:
+        """The order whose BOM is shown and checked against (active, else selected)."""
+        return self._order
+
     def set_order(self, order_code: str | None) -> None:
         """The active order (running or paused) whose BOM the screen shows."""
         if order_code != self._order:

@@ -218,7 +218,8 @@ class OrderStack(QObject):
         order; once both are loaded, units the machine counted but the station never
         recorded (it died within a flush) are recovered (``MaterialService.reconcile``)."""
         row = self.orders.active()
-        self.materials.set_order(row.code if row is not None else None)
+        if row is not None:  # else the order selected on the Materials screen stays
+            self.materials.set_order(row.code)
         if row is not None and self.materials.ready and row.code not in self._reconciled:
             self._reconciled.add(row.code)
             good, scrap = self.orders.counted(row.code, row.operation_sequence)

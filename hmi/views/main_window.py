@@ -307,7 +307,12 @@ class MainWindow(QMainWindow):
                     "must release the hold.").replace("%1", h.subject).replace("%2", h.reason)
             .replace("%3", h.placed_by_label) + more, severity="alarm")
 
-    def open_materials(self, _order_code: str = "") -> None:
+    def open_materials(self, order_code: str = "") -> None:
+        """Materials for the active order; with none active, for the order selected (its lots
+        are loaded before it can start)."""
+        svc = self._services
+        if order_code and svc.orders.active() is None:
+            svc.materials.set_order(order_code)
         self.materials_view.refresh()
         self.stack.setCurrentWidget(self.materials_view)
         self.nav_buttons["orders"].setChecked(True)

@@ -177,8 +177,14 @@ class MaterialsView(QWidget):
         self.unload_button.setEnabled(any(s.material_code == key and s.lot is not None
                                           for s in self._svc.status()))
 
+    def _row(self) -> Any:
+        code = self._svc.order
+        if not code or not getattr(self._orders, "ready", True):
+            return None
+        return next((r for r in self._orders.queue() if r.code == code), None)
+
     def refresh(self) -> None:
-        row = self._orders.active() if getattr(self._orders, "ready", True) else None
+        row = self._row()
         self.title.setText(self.tr("Materials · %1").replace("%1", row.code) if row
                            else self.tr("Materials"))
         cards = [self._card(s) for s in self._svc.status()]
