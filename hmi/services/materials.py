@@ -699,7 +699,7 @@ class MaterialService(QObject):
         self._check_levels(order_code)
         if not self._flush.isActive():
             self._flush.start()
-        self._emit()
+        # the screen follows with the flush (≤ flush_ms later), not once per part
 
     def _next_serial(self, now: dt.datetime, order_code: str, kind: str = "serial") -> str:
         assert self._serials is not None  # set by the app, else by the first load
@@ -726,6 +726,7 @@ class MaterialService(QObject):
             return None
         batch, self._pending = self._pending, []
         self._busy += 1
+        self._emit()  # what is left per lot, as booked
 
         def done(_r: Any) -> None:
             self._busy -= 1

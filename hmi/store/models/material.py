@@ -13,10 +13,12 @@ from sqlalchemy import (
     CheckConstraint,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -201,6 +203,10 @@ class GenealogyLink(EventMixin, Base):
         UniqueConstraint("station_id", "seq"),
         one_of("parent_kind", ["serial", "lot"]),
         one_of("child_kind", ["serial", "lot"]),
+        # the forward trace asks "was this link corrected?" — almost never: a tiny index
+        Index("ix_genealogy_link_supersedes_id", "supersedes_id",
+              sqlite_where=text("supersedes_id IS NOT NULL"),
+              postgresql_where=text("supersedes_id IS NOT NULL")),
     )
 
     parent_kind: Mapped[str] = mapped_column(String(8))

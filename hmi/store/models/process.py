@@ -139,7 +139,8 @@ class RecipeDownloadEvent(EventMixin, Base):
     recipe_code: Mapped[str] = mapped_column(String(64), index=True)
     recipe_version: Mapped[int] = mapped_column(Integer)
     equipment_code: Mapped[str | None] = mapped_column(String(64), default=None)
-    order_code: Mapped[str | None] = mapped_column(String(64), default=None)
+    # indexed: a unit's birth record looks its order's recipe up (genealogy)
+    order_code: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
     result: Mapped[str] = mapped_column(String(16))
     # {parameter name: value read back from the device}
     verified_values: Mapped[dict] = mapped_column(default=dict)
