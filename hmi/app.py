@@ -304,6 +304,7 @@ class Station:
         stack = self._start_order_services()
         # An SPC rule whose reaction is "andon" calls quality (once: a call already open stands).
         stack.inspections.sig_andon_requested.connect(self._spc_andon)
+        self._start_labels(stack)
         # A material running empty: a stop beginning then is suggested "waiting for material".
         stack.materials.sig_empty.connect(
             lambda st: downtime.note_shortage(st.material_code, dt.datetime.now(dt.UTC)))
@@ -317,6 +318,7 @@ class Station:
             orders=stack.orders, tools=stack.tools, instructions=stack.instructions,
             recipes=stack.recipes, inspections=stack.inspections, holds=stack.holds,
             quality=stack.quality, materials=stack.materials, code_rules=self.code_rules(),
+            labels=self.labels,
             read_tag=self.read_tag, media_root=self.media_root(),
             driver=lambda: self.driver,
             load_history=self.load_history, load_stops=self.load_stops))
@@ -339,6 +341,25 @@ class Station:
         self.order_stack = stack
         stack.start()
         return stack
+
+    def _start_labels(self, stack: Any) -> None:
+        """Labels for what the station makes, through the durable print queue ([labels])."""
+        from hmi.services.label_jobs import LabelService
+        from hmi.services.printqueue import PrintQueue
+        from hmi.views.labels import make_renderer
+
+        lab = self.cfg.labels
+        self.print_queue = PrintQueue(
+            self.cfg.resolve_path(lab.spool, self.data_dir),
+            out_dir=self.cfg.resolve_path(lab.out_dir, self.data_dir),
+            renderer=make_renderer((lab.width_mm, lab.height_mm), lab.dpi), parent=self.window)
+        self.labels = LabelService(self.print_queue, lab, self.worker, self.session_factory,
+                                   self.audit, tz=zoneinfo.ZoneInfo(self.cfg.station.timezone),
+                                   parent=self.window)
+        stack.materials.sig_units_written.connect(self.labels.on_units_written)
+        self.labels.sig_job_failed.connect(lambda t: self.window.show_error(t, "warning"))
+        self.labels.reload()
+        self.print_queue.start()
 
     def _shortage_over(self, statuses: Any) -> None:
         now = dt.datetime.now(dt.UTC)
@@ -540,6 +561,18 @@ class Station:
                 log.exception("closing the machine driver failed")
         if self.history is not None:
             self.history.close()  # after the driver: writes what is queued, the final marks too
+        labels = getattr(self, "labels", None)
+        if labels is not None:  # before the stack: its last units still get their labels
+            labels.shutdown()
+        stack = getattr(self, "order_stack", None)
+        if stack is not None:
+            stack.shutdown()  # produced units still in memory are written (worker FIFO)
+        queue = getattr(self, "print_queue", None)
+        if queue is not None:
+            try:
+                await queue.aclose()
+            except Exception:  # noqa: BLE001
+                log.exception("closing the print queue failed")
         self.worker.shutdown()
 
 

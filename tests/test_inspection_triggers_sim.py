@@ -45,6 +45,7 @@ from hmi.devices.sim.scenario import parse_scenario
 from hmi.devices.sim.server import SimServer
 from hmi.services.audit import AuditWriter
 from hmi.services.auth import AuthService
+from hmi.services.materials import LotLabel
 from hmi.services.orderstack import OrderStack
 from hmi.services.production import ProductionMonitor
 from hmi.services.recorder import ProductionRecorder
@@ -127,7 +128,7 @@ def run(qapp, demo_db_template, demo_people, tmp_path_factory) -> Any:
     audit = AuditWriter(STATION, clock)
     auth = AuthService(sf, STATION, clock=clock)
     sigs = SignatureService(sf, auth, audit, STATION, clock=clock)
-    stack = OrderStack(worker, sf, verify_materials=False, station_id=STATION, line_code="LINE-1", audit=audit,
+    stack = OrderStack(worker, sf, station_id=STATION, line_code="LINE-1", audit=audit,
                        signatures=sigs, tags={t.name: t for t in CFG.device_tags()},
                        clock=clock)
     r = SimpleNamespace(model=model, stack=stack, log={}, counts=[], depth_records=[],
@@ -154,6 +155,13 @@ def run(qapp, demo_db_template, demo_people, tmp_path_factory) -> Any:
     for code in ("DIE-BRK-100-A", "FIX-NEST-01"):
         stack.tools.scan(anna, code, ORDER)
     pump(idle)
+    # the BOM's lots (the material check is on): every part below consumes from them
+    pump(lambda: stack.materials.ready)
+    stack.materials.set_order(ORDER)
+    for gtin, lot, qty in (("04012345100013", "STB-1", 10_000), ("04012345100020", "B12-1", 10_000),
+                           ("04012345100051", "GR-1", 10_000)):
+        stack.materials.load_lot(anna, LotLabel(lot=lot, gtin=gtin, quantity=qty))
+        pump(idle)
     stack.orders.start(anna, ORDER)
     pump(lambda: stack.inspections.run() is not None and idle())
 
@@ -233,8 +241,10 @@ def run(qapp, demo_db_template, demo_people, tmp_path_factory) -> Any:
 
     started = time.monotonic()
     asyncio.run(asyncio.wait_for(drive(), 60))
+    stack.materials.flush()
     pump(idle)
     r.seconds = time.monotonic() - started
+    r.sf = sf
     yield r
     stack.shutdown()
     worker.shutdown()
@@ -322,3 +332,23 @@ def test_overdue_after_the_grace_blocks_the_next_start_and_parts_are_suspect(run
     (blocker,) = run.overdue
     assert "VISUAL" in blocker.reason and f"{suspect} part(s)" in blocker.what_to_do
     assert run.outcome.suspect_parts == suspect
+
+
+def test_every_part_the_simulator_made_consumed_its_bom_and_has_its_genealogy(run) -> None:
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from hmi.store.models import GenealogyLink, MaterialConsumptionEvent, ProducedUnit
+
+    with run.sf() as s:
+        units = list(s.scalars(select(ProducedUnit)))
+        used = Counter()
+        for c in s.scalars(select(MaterialConsumptionEvent)):
+            used[c.lot_code] += c.quantity
+        links = Counter(g.parent_identifier for g in s.scalars(select(GenealogyLink)))
+    made = sum(n for _ts, n in run.counts)
+    assert made > 900  # the simulated run makes close to a thousand parts
+    assert len(units) == made and len({u.identifier for u in units}) == made
+    assert used == {"STB-1": made, "B12-1": made, "GR-1": made * 0.5}
+    assert set(links.values()) == {3} and len(links) == made

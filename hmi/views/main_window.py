@@ -6,13 +6,14 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QFrame,
     QHBoxLayout,
+    QLabel,
     QMainWindow,
     QPushButton,
     QStackedWidget,
@@ -221,6 +222,21 @@ class MainWindow(QMainWindow):
             self.orders_view.sig_open_materials.connect(self.open_materials)
             svc.materials.sig_empty.connect(self._material_empty)
             svc.materials.sig_low.connect(self._material_low)
+            if getattr(svc, "labels", None) is not None:
+                from hmi.views.labels import LabelsPanel
+
+                self.labels_view = _BackScreen(
+                    self.tr("Labels and printer"),
+                    LabelsPanel(svc.labels, self._session, scans=self.scans), self.stack)
+                self.stack.addWidget(self.labels_view)
+                self.screens["labels"] = self.labels_view
+                self.materials_view.labels_button.show()
+                self.materials_view.sig_open_labels.connect(
+                    lambda: self.stack.setCurrentWidget(self.labels_view))
+                self.labels_view.sig_back.connect(
+                    lambda: self.stack.setCurrentWidget(self.materials_view))
+                svc.labels.sig_job_failed.connect(
+                    lambda text: self.show_error(text, "warning"))
         if getattr(svc, "holds", None) is not None:
             svc.holds.sig_holds_changed.connect(self._show_holds)
         if getattr(svc, "quality", None) is not None and getattr(svc, "holds", None) is not None:
@@ -455,3 +471,24 @@ class MainWindow(QMainWindow):
                             | Qt.WindowType.WindowStaysOnTopHint)
         self.showFullScreen()
 
+
+class _BackScreen(QWidget):
+    """A sub-screen: a title, a Back button, and one panel."""
+
+    sig_back = Signal()
+
+    def __init__(self, title: str, panel: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 8, 12, 8)
+        top = QHBoxLayout()
+        label = QLabel(title, self)
+        label.setObjectName("screenTitle")
+        back = QPushButton(self.tr("Back"), self)
+        back.clicked.connect(self.sig_back.emit)
+        top.addWidget(label, 1)
+        top.addWidget(back)
+        lay.addLayout(top)
+        panel.setParent(self)
+        lay.addWidget(panel, 1)
+        self.panel = panel

@@ -15,6 +15,7 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -38,6 +39,8 @@ def _q(x: float) -> str:
 
 
 class MaterialsView(QWidget):
+    sig_open_labels = Signal()
+
     def __init__(self, materials: Any, orders: Any, session: Any, timezone: str, *,
                  scans: Any = None, holds: Any = None, code_rules: CodeRules | None = None,
                  parent: QWidget | None = None) -> None:
@@ -76,9 +79,13 @@ class MaterialsView(QWidget):
         self.load_button.clicked.connect(self.load_typed)
         self.unload_button = QPushButton(self.tr("Unload"), self)
         self.unload_button.clicked.connect(self.unload)
+        self.labels_button = QPushButton(self.tr("Labels"), self)
+        self.labels_button.clicked.connect(self.sig_open_labels.emit)
+        self.labels_button.hide()  # shown when the station prints labels (main window)
         row.addWidget(self.code, 1)
         row.addWidget(self.load_button)
         row.addWidget(self.unload_button)
+        row.addWidget(self.labels_button)
         left.addLayout(row)
         root.addLayout(left, 3)
 
