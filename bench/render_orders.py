@@ -33,6 +33,7 @@ from hmi.services.orderstack import OrderStack  # noqa: E402
 from hmi.services.production import ProductionMonitor  # noqa: E402
 from hmi.services.session import StationSession  # noqa: E402
 from hmi.services.signatures import SignatureService  # noqa: E402
+from hmi.services.trace import TraceService  # noqa: E402
 from hmi.services.worker import DbWorker  # noqa: E402
 from hmi.store.engine import open_store  # noqa: E402
 from hmi.store.models import Recipe, RecipeParameter  # noqa: E402
@@ -217,7 +218,39 @@ async def main(out: Path) -> None:
         qv.show_page("spc")
         await settle()
         win.grab().save(str(out / "quality_spc_1280x800.png"))
-        win.show_screen("kpi") if "kpi" in win.screens else None
+        # Materials: lots scanned (one wrong), parts made; then the trace of a unit.
+        win.open_materials("WO-1001")
+        mv = win.materials_view
+        for text in ("]C1010401234510001317271231" "10STB-1\x1d30500",
+                     "]C1010401234510002017271231" "10B12-1\x1d3060",
+                     "]C1010401234510005117271231" "10GR-1\x1d302000"):
+            mv.take_scan(SimpleNamespace(text=text, symbology=None))
+            await settle(lambda: not stack.materials.busy)
+        for _ in range(15):
+            stack.on_fact("production_count", {"kind": "good", "increment": 1})
+        stack.materials.flush()
+        await settle(lambda: not stack.materials.busy)
+        mv.take_scan(SimpleNamespace(text="]C1010401234510003717271231" "10B16-1\x1d30100",
+                                     symbology=None))
+        await settle()
+        win.grab().save(str(out / "materials_1280x800.png"))
+        from sqlalchemy import select
+
+        from hmi.store.models import ProducedUnit
+
+        with sf() as s:
+            serial = s.scalars(select(ProducedUnit.identifier).order_by(
+                ProducedUnit.seq.desc())).first()
+        win.show_screen("quality")
+        qv.show_page("trace")
+        qv.trace.code.setText(serial)
+        qv.trace.backward_button.click()
+        await settle()
+        win.grab().save(str(out / "trace_backward_1280x800.png"))
+        qv.trace.code.setText("B12-1")
+        qv.trace.forward_button.click()
+        await settle()
+        win.grab().save(str(out / "trace_forward_1280x800.png"))
     stack.shutdown()
     worker.shutdown()
     await server.stop()
@@ -229,7 +262,10 @@ def _attach(win: MainWindow, stack: OrderStack, live: dict, driver) -> None:
     """Only the order screens (the downtime/alarm services are not needed here)."""
     svc = SimpleNamespace(orders=stack.orders, tools=stack.tools, instructions=stack.instructions,
                           recipes=stack.recipes, inspections=stack.inspections, holds=stack.holds,
-                          quality=stack.quality, read_tag=lambda n: live.get(n, (None, False)),
+                          quality=stack.quality, materials=stack.materials,
+                          trace=TraceService(stack.orders._worker, stack.orders._sf, "ST-10",
+                                             Path(tempfile.mkdtemp()) / "reports"),
+                          read_tag=lambda n: live.get(n, (None, False)),
                           media_root=config.resources_dir() / "masterdata",
                           driver=lambda: driver)
     win._services = svc

@@ -305,6 +305,12 @@ class Station:
         # An SPC rule whose reaction is "andon" calls quality (once: a call already open stands).
         stack.inspections.sig_andon_requested.connect(self._spc_andon)
         self._start_labels(stack)
+        from hmi.services.trace import TraceService
+
+        self.trace_service = TraceService(
+            self.worker, self.session_factory, self.cfg.station.id,
+            self.cfg.resolve_path(self.cfg.traceability.reports_dir, self.data_dir), self.audit,
+            tz=zoneinfo.ZoneInfo(self.cfg.station.timezone), parent=self.window)
         # A material running empty: a stop beginning then is suggested "waiting for material".
         stack.materials.sig_empty.connect(
             lambda st: downtime.note_shortage(st.material_code, dt.datetime.now(dt.UTC)))
@@ -318,7 +324,7 @@ class Station:
             orders=stack.orders, tools=stack.tools, instructions=stack.instructions,
             recipes=stack.recipes, inspections=stack.inspections, holds=stack.holds,
             quality=stack.quality, materials=stack.materials, code_rules=self.code_rules(),
-            labels=self.labels,
+            labels=self.labels, trace=self.trace_service,
             read_tag=self.read_tag, media_root=self.media_root(),
             driver=lambda: self.driver,
             load_history=self.load_history, load_stops=self.load_stops))
@@ -564,6 +570,9 @@ class Station:
         labels = getattr(self, "labels", None)
         if labels is not None:  # before the stack: its last units still get their labels
             labels.shutdown()
+        trace = getattr(self, "trace_service", None)
+        if trace is not None:
+            trace.shutdown()  # a recall report being written is finished
         stack = getattr(self, "order_stack", None)
         if stack is not None:
             stack.shutdown()  # produced units still in memory are written (worker FIFO)

@@ -432,6 +432,8 @@ class TraceabilitySection(_Strict):
     # A loaded lot warns with less than this many units' worth left (material low_level
     # in the master data takes precedence).
     low_parts: int = Field(default=20, ge=0)
+    # Recall reports (CSV + PDF) are written here.
+    reports_dir: str = "{data_dir}/reports"
 
 
 class UiSection(_Strict):

@@ -352,3 +352,35 @@ def test_the_materials_screen_loads_scanned_labels_and_says_what_is_wrong(line, 
     assert "Bushing 12 mm: running low, prepare the next lot" in view.waiting.text()
     view.grab().save("/tmp/materials-screen.png")
     assert view.width() <= 1120 and view.height() <= 650, view.size()
+
+
+def test_a_material_consumed_per_lot_is_used_up_whole_and_goes_into_every_unit(line, tmp_path):
+    from hmi.services.masterdata import import_file
+
+    path = tmp_path / "grease.toml"
+    path.write_text('format_version = 1\n[[materials]]\ncode = "GREASE-EP2"\nname = "Grease EP2"\n'
+                    'unit = "g"\nkind = "consumable"\ngtin = "04012345100051"\n'
+                    'consumed_per = "lot"\n', encoding="utf-8")
+    import_file(line.sf, path, station_id=STATION)
+    line.mat.reload()
+    line.settle()
+    line.mat.set_order(ORDER)
+    load_all(line)  # the grease cartridge GR-001 (5000 g) is booked whole when loaded
+    (grease,) = [s for s in line.mat.status() if s.material_code == "GREASE-EP2"]
+    assert grease.state == "ok" and grease.units_left is None
+    line.start()
+    line.parts(good=5)
+    assert line.load("GREASE-EP2", "GR-002", qty=400) is None  # the next cartridge
+    line.parts(good=3)
+    used = Counter()
+    for c in line.rows(MaterialConsumptionEvent):
+        if c.material_code == "GREASE-EP2":
+            used[c.lot_code] += c.quantity
+    assert used == {"GR-001": 5000, "GR-002": 400}  # whole, once, not per unit
+    units = [u.identifier for u in line.rows(ProducedUnit)]
+    grease_of = {g.parent_identifier: g.child_identifier for g in line.rows(GenealogyLink)
+                 if g.child_material_code == "GREASE-EP2"}
+    assert [grease_of[u] for u in units] == ["GR-001"] * 5 + ["GR-002"] * 3
+    # a used cartridge cannot be loaded again
+    err = line.load("GREASE-EP2", "GR-001")
+    assert "USED UP: lot GR-001 of GREASE-EP2 was used already" in str(err)

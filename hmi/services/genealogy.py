@@ -118,6 +118,7 @@ __all__ = [
     "backward",
     "forward",
     "recall_report",
+    "resolve_kind",
     "write_csv",
     "write_pdf",
 ]
@@ -622,7 +623,7 @@ def _birth(session: Session, produced: ProducedFacts) -> BirthRecord:
 # --------------------------------------------------------------------------- backward
 
 
-def _resolve_kind(session: Session, identifier: str, kind: str | None) -> str:
+def resolve_kind(session: Session, identifier: str, kind: str | None) -> str:
     if kind is not None:
         if kind not in KINDS:
             raise TraceError(tr(CTX, "Unknown kind '%1': trace a 'serial' or a 'lot'.", kind))
@@ -691,7 +692,7 @@ def backward(session: Session, identifier: str, kind: str | None = None, *,
              central: bool = False) -> TraceTree:
     """Everything that went into unit or lot ``identifier``, recursively (module docstring)."""
     identifier = identifier.strip()
-    kind = _resolve_kind(session, identifier, kind)
+    kind = resolve_kind(session, identifier, kind)
     rows = _backward_edges(session, kind, identifier, max_depth, max_edges + 1)
     truncation = ""
     if len(rows) > max_edges:

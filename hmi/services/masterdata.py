@@ -184,6 +184,7 @@ class MaterialIn(_Record):
     description: str = ""
     gtin: str | None = Field(default=None, pattern=r"^(\d{8}|\d{12}|\d{13}|\d{14})$")
     low_level: float | None = Field(default=None, ge=0)
+    consumed_per: Literal["unit", "lot"] = "unit"
 
 
 class ProductIn(_Record):
@@ -931,6 +932,7 @@ def _build_material(r: MaterialIn) -> m.MaterialDefinition:
         name=r.name, unit=r.unit, kind=r.kind, lot_controlled=r.lot_controlled,
         shelf_life_days=r.shelf_life_days, description=r.description,
         gtin=r.gtin.zfill(14) if r.gtin else None, low_level=r.low_level,
+        consumed_per=r.consumed_per,
     )
 
 

@@ -85,6 +85,8 @@ class Need:
     per_unit: float
     lot_controlled: bool
     low_level: float | None
+    #: a scanned lot is used up whole and goes into every unit until the next lot
+    per_lot: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,8 @@ class _Unit:
     order_version: int | None
     product_code: str
     product_version: int | None
-    takes: list[tuple[str, str, float, str]] = field(default_factory=list)  # lot, mat, qty, unit
+    # (lot, material, quantity — None for a lot consumed whole —, unit)
+    takes: list[tuple[str, str, float | None, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -278,7 +281,8 @@ class MaterialService(QObject):
                     needs.append(Need(it.material_code, m.name if m else it.material_code,
                                       it.unit, float(it.quantity) / base,
                                       bool(m.lot_controlled) if m else True,
-                                      m.low_level if m else None))
+                                      m.low_level if m else None,
+                                      bool(m and m.consumed_per == "lot")))
                 boms[b.code] = needs
                 boms.setdefault(f"product:{b.product_code}", needs)
                 boms[f"product:{b.product_code}"] = needs  # the newest BOM of the product
@@ -423,6 +427,8 @@ class MaterialService(QObject):
             return MaterialStatus(need, lot, "free", None)
         if lot is None:
             return MaterialStatus(need, None, "missing", 0)
+        if need.per_lot:  # used up whole when loaded: in use until the next lot
+            return MaterialStatus(need, lot, "ok", None)
         units = int(math.floor(lot.remaining / need.per_unit + 1e-9)) if need.per_unit else None
         if units is not None and units <= 0:
             return MaterialStatus(need, lot, "empty", 0)
@@ -497,7 +503,7 @@ class MaterialService(QObject):
                         label.lot, h.reason))
         old = self._loaded.get(material)
         if old is not None and old.lot_code == label.lot:
-            if old.remaining < need.per_unit - 1e-9:
+            if old.remaining < need.per_unit - 1e-9 and not need.per_lot:
                 raise self._refuse(actor, label, tr(
                     CTX, "EMPTY: lot %1 has %2 %3 left, one unit needs %4. Load a new lot.",
                     label.lot, _fmt(old.remaining), need.unit, _fmt(need.per_unit)))
@@ -529,7 +535,9 @@ class MaterialService(QObject):
                         raise MaterialError(tr(
                             CTX, "Lot %1 is not known here and its label gives no quantity. "
                             "Receive it at the store first.", label.lot))
-                    expires = (dt.datetime.combine(label.expiry, dt.time(23, 59, 59),
+                    # An expiry is a date: stored at noon UTC of that day, so the same
+                    # date shows in every time zone within ±12 h; usable through that day.
+                    expires = (dt.datetime.combine(label.expiry, dt.time(12, 0),
                                                    tzinfo=dt.UTC) if label.expiry else None)
                     info = append_event(s, MaterialLot(
                         station_id=st, actor_badge=actor.badge if actor else None,
@@ -537,7 +545,7 @@ class MaterialService(QObject):
                         origin="received", quantity=float(label.quantity), unit=need.unit,
                         expires_at=expires))
                 expires_at = _aware(info.expires_at)
-                if expires_at is not None and expires_at <= now:
+                if expires_at is not None and expires_at.date() < now.astimezone(dt.UTC).date():
                     raise MaterialError(tr(CTX, "EXPIRED: lot %1 of %2 expired on %3. Do not "
                                            "use it; put it aside for quality.", label.lot,
                                            material, expires_at.date().isoformat()))
@@ -545,7 +553,11 @@ class MaterialService(QObject):
                     func.sum(MaterialConsumptionEvent.quantity), 0.0)).where(
                         MaterialConsumptionEvent.station_id == st,
                         MaterialConsumptionEvent.lot_code == label.lot)) or 0.0)
-                if float(info.quantity) - used < need.per_unit - 1e-9:
+                if need.per_lot and used > 1e-9:
+                    raise MaterialError(tr(CTX, "USED UP: lot %1 of %2 was used already (it is "
+                                           "consumed whole). Take a new one.", label.lot,
+                                           material))
+                if not need.per_lot and float(info.quantity) - used < need.per_unit - 1e-9:
                     raise MaterialError(tr(CTX, "EMPTY: lot %1 has %2 %3 left, one unit needs "
                                            "%4.", label.lot, _fmt(float(info.quantity) - used),
                                            need.unit, _fmt(need.per_unit)))
@@ -560,6 +572,12 @@ class MaterialService(QObject):
                     kind="loaded", lot_code=label.lot, material_code=material,
                     equipment_code=self._equipment, slot=material, order_code=order,
                     quantity=float(info.quantity) - used))
+                if need.per_lot:  # used up whole, now, for this order
+                    append_event(s, MaterialConsumptionEvent(
+                        station_id=st, actor_badge=actor.badge if actor else None,
+                        recorded_at=now, lot_code=label.lot, material_code=material,
+                        quantity=float(info.quantity), unit=info.unit, order_code=order))
+                    used = float(info.quantity)
                 self._audit.record(
                     s, actor_badge=actor.badge if actor else None,
                     action="material.lot_change" if old else "material.loaded",
@@ -689,6 +707,10 @@ class MaterialService(QObject):
                 if not need.lot_controlled:
                     continue
                 lot = self._loaded.get(need.material_code)
+                if need.per_lot:  # the lot in use goes into the unit; booked when loaded
+                    if lot is not None:
+                        unit.takes.append((lot.lot_code, need.material_code, None, need.unit))
+                    continue
                 if lot is None or lot.remaining <= 1e-9:
                     continue  # shortage: recorded below, the unit keeps no link to a lot
                 take = min(need.per_unit, lot.remaining)
@@ -784,11 +806,12 @@ class MaterialService(QObject):
                         order_code=u.order_code, order_version=u.order_version,
                         quantity=float(good), disposition="good"))
             for lot, mat, qty, unit in u.takes:
-                rows.append(MaterialConsumptionEvent(
-                    station_id=st, recorded_at=u.at, lot_code=lot, material_code=mat,
-                    quantity=qty, unit=unit, order_code=u.order_code,
-                    order_version=u.order_version,
-                    unit_serial=u.identifier if u.kind == "serial" else None))
+                if qty is not None:
+                    rows.append(MaterialConsumptionEvent(
+                        station_id=st, recorded_at=u.at, lot_code=lot, material_code=mat,
+                        quantity=qty, unit=unit, order_code=u.order_code,
+                        order_version=u.order_version,
+                        unit_serial=u.identifier if u.kind == "serial" else None))
                 if u.identifier is None:
                     continue
                 if u.kind == "lot":  # a lot contains a consumed lot once

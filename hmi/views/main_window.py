@@ -246,6 +246,9 @@ class MainWindow(QMainWindow):
                                             self._session,
                                             running_order=svc.orders.running_operation,
                                             timezone=self._cfg.station.timezone,
+                                            trace=getattr(svc, "trace", None),
+                                            scans=self.scans,
+                                            code_rules=getattr(svc, "code_rules", None),
                                             parent=self.stack)
             self.stack.addWidget(self.quality_view)
             self.screens["quality"] = self.quality_view

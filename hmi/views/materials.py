@@ -217,6 +217,12 @@ class MaterialsView(QWidget):
             return Card(s.material_code, title, self.tr("NOT LOADED — scan a lot · ") + per,
                         "alarm", badge=self.tr("missing"))
         lot = s.lot
+        if need.per_lot:
+            used = self.tr("lot %1 · in use since %2 · %3 %4, used up whole").replace(
+                "%1", lot.lot_code).replace(
+                "%2", lot.loaded_at.astimezone(self._tz).strftime("%H:%M")).replace(
+                "%3", _q(lot.quantity)).replace("%4", lot.unit or need.unit)
+            return Card(s.material_code, title, used, "normal", badge=self.tr("IN USE"))
         left = self.tr("lot %1 · %2 %3 left").replace("%1", lot.lot_code) \
             .replace("%2", _q(lot.remaining)).replace("%3", lot.unit or need.unit)
         if lot.expires_at is not None:

@@ -631,6 +631,7 @@ class SpcPage(QWidget):
 class QualityView(QWidget):
     def __init__(self, quality: Any, holds: Any, inspections: Any, session: Any, *,
                  running_order: Callable[[], Any] | None = None, timezone: str | None = None,
+                 trace: Any = None, scans: Any = None, code_rules: Any = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         tz = zoneinfo.ZoneInfo(timezone) if timezone else None
@@ -650,7 +651,17 @@ class QualityView(QWidget):
         self.holds = HoldsPage(holds, session, running_order=running_order, parent=self.pages,
                                tz=tz)
         self.spc = SpcPage(inspections, session, self.pages, tz=tz)
-        for key, page in (("signoff", self.signoff), ("holds", self.holds), ("spc", self.spc)):
+        pages: list[tuple[str, QWidget]] = [("signoff", self.signoff), ("holds", self.holds),
+                                            ("spc", self.spc)]
+        self.trace: QWidget | None = None
+        if trace is not None:  # genealogy: what went in, where it went, recall reports
+            from hmi.views.trace import TracePage
+
+            self.trace = TracePage(trace, session, scans=scans, code_rules=code_rules, tz=tz,
+                                   parent=self.pages)
+            pages.append(("trace", self.trace))
+        self._pages = dict(pages)
+        for key, page in pages:
             b = QPushButton("", self)
             b.setObjectName("tabButton")
             b.setCheckable(True)
@@ -669,8 +680,7 @@ class QualityView(QWidget):
 
     def show_page(self, key: str) -> None:
         self.tabs[key].setChecked(True)
-        self.pages.setCurrentWidget({"signoff": self.signoff, "holds": self.holds,
-                                     "spc": self.spc}[key])
+        self.pages.setCurrentWidget(self._pages[key])
 
     def _rule_fired(self, _alarm: Any) -> None:
         self._counts()
@@ -681,5 +691,7 @@ class QualityView(QWidget):
         self.tabs["signoff"].setText(_t("Sign-off (%1)").replace("%1", str(n_sign)))
         self.tabs["holds"].setText(_t("Holds (%1)").replace("%1", str(n_hold)))
         self.tabs["spc"].setText(_t("SPC charts"))
+        if "trace" in self.tabs:
+            self.tabs["trace"].setText(_t("Trace"))
         set_props(self.tabs["signoff"], severity="warning" if n_sign else "normal")
         set_props(self.tabs["holds"], severity="alarm" if n_hold else "normal")

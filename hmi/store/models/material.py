@@ -61,6 +61,9 @@ class MaterialDefinition(MasterMixin, Base):
     gtin: Mapped[str | None] = mapped_column(String(14), index=True, default=None)
     # Below this much left in a loaded lot (in the material's unit) the station warns.
     low_level: Mapped[float | None] = mapped_column(Float, default=None)
+    # "unit": booked per produced unit from the BOM; "lot": a scanned lot is used up whole
+    # (a grease cartridge, a bag) and goes into every unit made until the next lot.
+    consumed_per: Mapped[str] = mapped_column(String(8), default="unit", server_default="unit")
 
 
 class Product(MasterMixin, Base):
