@@ -341,7 +341,9 @@ class Station:
                            tags={t.name: t for t in self.cfg.device_tags()},
                            read_tag=self.read_tag, serials=self._serial_source(),
                            verify_materials=self.cfg.traceability.verify_materials,
-                           low_parts=self.cfg.traceability.low_parts, parent=self.window)
+                           low_parts=self.cfg.traceability.low_parts,
+                           process_tags=[t.name for t in self.cfg.process_tags()],
+                           parent=self.window)
         for svc in stack.services():
             svc.sig_error.connect(lambda text: self.window.show_error(text, "warning"))
         self.order_stack = stack

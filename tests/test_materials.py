@@ -28,6 +28,7 @@ from hmi.store.models import (
     MaterialConsumptionEvent,
     MaterialLoadEvent,
     MaterialLot,
+    ProcessSnapshotEvent,
     ProducedUnit,
 )
 from hmi.store.security import AuditEntry
@@ -55,8 +56,11 @@ class Line:
         audit = AuditWriter(STATION, self.clock)
         auth = AuthService(sf, STATION, clock=self.clock)
         sigs = SignatureService(sf, auth, audit, STATION, clock=self.clock)
+        live = {"die_temperature": (196.2, True), "press_force": (18.0, False)}  # one not Good
         self.stack = OrderStack(self.worker, sf, station_id=STATION, line_code="LINE-1",
-                                audit=audit, signatures=sigs, clock=self.clock)
+                                audit=audit, signatures=sigs, clock=self.clock,
+                                read_tag=lambda n: live.get(n, (None, False)),
+                                process_tags=("die_temperature", "press_force"))
         self.mat = self.stack.materials
         self.recorder = ProductionRecorder(sf, STATION)
         self.refused: list[str] = []
@@ -205,6 +209,10 @@ def test_a_thousand_units_consume_the_bom_exactly_with_a_lot_change_at_the_right
             AuditEntry.action == "material.lot_change")).one()
     assert change.detail == "BUSH-12 lot B12-002 loaded for WO-1001 after unit 300"
     assert change.old_value == {"lot": "B12-001", "remaining": 700.0}
+    # each serial unit keeps the process values it was made with (Good ones only)
+    snaps = line.rows(ProcessSnapshotEvent)
+    assert len(snaps) == 1000 and {s.unit_serial for s in snaps} == {u.identifier for u in units}
+    assert all(s.kind == "unit" and s.values == {"die_temperature": 196.2} for s in snaps)
     # remaining quantities on the screen
     left = {s.material_code: s.lot.remaining for s in line.mat.status()}
     assert left == {"STEEL-BRK-BLANK": 0.0, "BUSH-12": 300.0, "GREASE-EP2": 4500.0}

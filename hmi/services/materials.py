@@ -149,6 +149,8 @@ class _Unit:
     product_version: int | None
     # (lot, material, quantity — None for a lot consumed whole —, unit)
     takes: list[tuple[str, str, float | None, str]] = field(default_factory=list)
+    #: process values when the unit was made (serial units)
+    snapshot: dict[str, Any] | None = None
 
 
 @dataclass
@@ -188,6 +190,7 @@ class MaterialService(QObject):
     def __init__(self, worker: Any, session_factory: Any, station_id: str, equipment_code: str,
                  audit: AuditWriter, clock: Callable[[], dt.datetime] | None = None, *,
                  holds: Any = None, serials: Callable[[dt.datetime, str], str] | None = None,
+                 snapshot: Callable[[], dict[str, Any]] | None = None,
                  low_parts: int = LOW_PARTS, flush_ms: int = FLUSH_MS,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -199,6 +202,8 @@ class MaterialService(QObject):
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._holds = holds
         self._serials = serials
+        # the process values to keep with each serial unit ({tag: value}, Good ones only)
+        self._snapshot = snapshot
         self._low_parts = low_parts
         self._master: _Master | None = None
         self._loaded: dict[str, LoadedLot] = {}  # material -> lot on the station
@@ -697,6 +702,8 @@ class MaterialService(QObject):
                          product_version)
             if tracking == "serial":
                 unit.identifier = self._next_serial(now, order_code)
+                if self._snapshot is not None:
+                    unit.snapshot = snap if (snap := self._snapshot()) else None
             elif tracking == "lot":
                 lot = self._order_lot.get(order_code)
                 if lot is None:
@@ -782,7 +789,12 @@ class MaterialService(QObject):
 
     def _write(self, batch: list[_Unit]) -> None:
         from hmi.store.events import append_events
-        from hmi.store.models import GenealogyLink, MaterialConsumptionEvent, ProducedUnit
+        from hmi.store.models import (
+            GenealogyLink,
+            MaterialConsumptionEvent,
+            ProcessSnapshotEvent,
+            ProducedUnit,
+        )
 
         st = self._station
         rows: list[Any] = []
@@ -795,6 +807,11 @@ class MaterialService(QObject):
                     product_code=u.product_code, product_version=u.product_version,
                     order_code=u.order_code, order_version=u.order_version, quantity=1.0,
                     disposition="good" if u.good else "scrap"))
+                if u.snapshot:
+                    rows.append(ProcessSnapshotEvent(
+                        station_id=st, recorded_at=u.at, kind="unit",
+                        equipment_code=self._equipment, unit_serial=u.identifier,
+                        order_code=u.order_code, values=u.snapshot, source_ts=u.at))
             elif u.kind == "lot" and u.identifier is not None and u.identifier not in lot_rows:
                 # one row per batch: the good units this batch added to the order's lot
                 lot_rows.add(u.identifier)

@@ -28,7 +28,7 @@ so what is tested is what runs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
@@ -52,9 +52,12 @@ class OrderStack(QObject):
                  clock: Callable[[], dt.datetime] | None = None,
                  serials: Callable[[dt.datetime, str], str] | None = None,
                  verify_materials: bool = True, low_parts: int = materials.LOW_PARTS,
+                 process_tags: Sequence[str] = (),
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.registry = PrerequisiteRegistry()
+        self._read_tag = read_tag
+        self._process_tags = tuple(process_tags)
         self.completion = PrerequisiteRegistry()
         kw: dict[str, Any] = {"parent": self}
         self.orders = OrderService(worker, session_factory, station_id, line_code,
@@ -81,7 +84,7 @@ class OrderStack(QObject):
         # Lots loaded by scan, verified against the BOM, consumed per unit (issue 7).
         self.materials = materials.MaterialService(
             worker, session_factory, station_id, station_id, audit, clock, holds=self.holds,
-            serials=serials, low_parts=low_parts, **kw)
+            serials=serials, low_parts=low_parts, snapshot=self._process_snapshot, **kw)
         if verify_materials:  # [traceability] verify_materials: lots must be loaded to start
             materials.register_checks(self.registry, self.materials)
         tooling.register_checks(self.registry, self.tools)
@@ -212,6 +215,18 @@ class OrderStack(QObject):
                                        order_code=alarm.order_code)
         except holds.HoldError:
             pass  # already on hold: the first hold stands
+
+    def _process_snapshot(self) -> dict[str, Any]:
+        """The process values kept with each serial unit: every ``process_value`` tag's
+        newest Good value (genealogy: the unit's birth record)."""
+        if self._read_tag is None:
+            return {}
+        out: dict[str, Any] = {}
+        for name in self._process_tags:
+            value, good = self._read_tag(name)
+            if good and value is not None:
+                out[name] = value
+        return out
 
     def _watch_materials(self) -> None:
         """The Materials screen and the lot checks follow the active (running or paused)
