@@ -366,8 +366,27 @@ class Station:
                                    parent=self.window)
         stack.materials.sig_units_written.connect(self.labels.on_units_written)
         self.labels.sig_job_failed.connect(lambda t: self.window.show_error(t, "warning"))
+        if lab.print_on == "lot":  # the lot's label when its order completes
+            self._open_orders: set[str] = set()
+            stack.orders.sig_queue_changed.connect(lambda rows: self._lot_labels(stack, rows))
         self.labels.reload()
         self.print_queue.start()
+
+    def _lot_labels(self, stack: Any, rows: Any) -> None:
+        """An order that left the queue completed: its produced lot gets its label."""
+        from hmi.services.orders import COMPLETED
+
+        now_open = {r.code for r in rows}
+        for code in self._open_orders - now_open:
+            lot = stack.materials.lot_of(code)
+            done = [r for r in stack.orders.all_rows() if r.code == code and r.state == COMPLETED]
+            actor = self.session.actor
+            if lot and done and actor is not None:
+                try:
+                    self.labels.print_lot(actor, code, lot)
+                except Exception as exc:  # noqa: BLE001 - said, production goes on
+                    self.window.show_error(str(exc), "warning")
+        self._open_orders = now_open
 
     def _shortage_over(self, statuses: Any) -> None:
         now = dt.datetime.now(dt.UTC)

@@ -385,6 +385,10 @@ class MaterialService(QObject):
     def loaded(self) -> list[LoadedLot]:
         return sorted(self._loaded.values(), key=lambda lot: lot.material_code)
 
+    def lot_of(self, order_code: str) -> str | None:
+        """The lot this station made for a lot-tracked order (None: none yet)."""
+        return self._order_lot.get(order_code)
+
     def units_made(self, order_code: str) -> int:
         return self._units_made.get(order_code, 0)
 
