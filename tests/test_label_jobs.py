@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import fnmatch
 import re
 import statistics
 from collections.abc import Callable, Coroutine
@@ -33,6 +32,7 @@ from hmi.services.permissions import PRODUCTION_VIEW, Actor, PermissionDenied
 from hmi.services.printqueue import JobState, PrintQueue
 from hmi.services.worker import DbWorker
 from hmi.store.security import AuditEntry
+from tests.fixtures.zpl_printer import ZplPrinter as _ZplPrinter
 
 STATION = "ST-10"
 T0 = dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)
@@ -41,7 +41,6 @@ GTIN = "04012345000108"
 #: The demo operator as the session holds her after login (the login itself is tested in
 #: test_auth; its PIN hashing would double this file's run time).
 ANNA = Actor("1001", "Anna Berg", ("operator",), frozenset({PRODUCTION_VIEW}))
-_FORMAT = re.compile(rb"\^XA(.*?)\^XZ", re.S)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -66,63 +65,8 @@ async def pump(cond: Callable[[], bool], timeout: float = 5.0) -> None:
             await asyncio.sleep(0.005)
 
 
-class ZplPrinter:
-    """Raw port 9100 stand-in: prints complete ^XA…^XZ formats, keeps ^DF objects, answers ^HW.
-
-    ``silent``: takes everything but never closes its side after the host's FIN and does not
-    answer ^HW — a printer whose jobs can never be confirmed.
-    """
-
-    def __init__(self) -> None:
-        self.formats: list[str] = []  # every printed label format, in order
-        self.ram: set[str] = set()
-        self.silent = False
-        self.port = 0
-        self._server: asyncio.Server | None = None
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            self._server = None
-
-    @property
-    def target(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def _format(self, body: bytes, writer: asyncio.StreamWriter) -> None:
-        text = body.decode()
-        if m := re.search(r"\^IDR:([^^]+?)\^FS", text):
-            self.ram = {f for f in self.ram if not fnmatch.fnmatch(f, m.group(1))}
-        elif m := re.search(r"\^DFR:([^^]+?)\^FS", text):
-            self.ram.add(m.group(1))
-        elif m := re.search(r"\^HWR:([^^]+)", text):
-            if not self.silent:
-                names = [n for n in sorted(self.ram) if fnmatch.fnmatch(n, m.group(1).strip())]
-                writer.write(("\x02DIR R:\r\n" + "".join(f"* {n}\r\n" for n in names)
-                              + "\x03").encode())
-        else:
-            self.formats.append(text)
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        buf = b""
-        try:
-            while chunk := await reader.read(65536):
-                buf += chunk
-                end = 0
-                for m in _FORMAT.finditer(buf):
-                    self._format(m.group(1), writer)
-                    end = m.end()
-                buf = buf[end:]
-                await writer.drain()
-            if self.silent:
-                await asyncio.sleep(30)
-            writer.close()
-        except (ConnectionError, OSError, asyncio.CancelledError):
-            pass
+class ZplPrinter(_ZplPrinter):
+    """The loopback printer (tests/fixtures/zpl_printer.py) that reads its labels' serials."""
 
     def serials(self) -> list[str]:
         """The serial (AI 21) of every printed label, read from its barcode field data."""

@@ -11,11 +11,7 @@ format (connection broken before its ``^XZ``) is never printed.
 from __future__ import annotations
 
 import asyncio
-import fnmatch
-import re
-import socket
 import sqlite3
-import struct
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
@@ -31,9 +27,9 @@ from hmi.devices.labelprinter import (
 )
 from hmi.services.errors import OperatorError
 from hmi.services.printqueue import JobState, PrintQueue, wire_bytes
+from tests.fixtures.zpl_printer import ZplPrinter
 
 LABEL = "^XA^FO20,20^A0N,40,40^FD{}^FS^XZ"
-_FORMAT = re.compile(rb"\^XA(.*?)\^XZ", re.S)
 
 
 def run(coro: Coroutine[Any, Any, Any], timeout: float = 30.0) -> Any:
@@ -42,82 +38,6 @@ def run(coro: Coroutine[Any, Any, Any], timeout: float = 30.0) -> Any:
             return await coro
 
     return asyncio.run(bounded())
-
-
-class ZplPrinter:
-    def __init__(self, *, supports_hw: bool = True) -> None:
-        self.supports_hw = supports_hw
-        self.printed: list[str] = []  # the uid of every printed label format, in order
-        self.ram: set[str] = set()
-        self.port = 0
-        self.connections = 0
-        self._server: asyncio.Server | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
-        #: cut the next connection after this many bytes (a reset; the rest is never read)
-        self.cut_next_after: int | None = None
-        #: called after each printed label (e.g. to stop the printer mid-queue)
-        self.on_print = None
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    def stop(self) -> None:
-        """Stop listening: new connections are refused (connections in progress finish)."""
-        if self._server is not None:
-            self._server.close()
-            self._server = None
-
-    @property
-    def target(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def _format(self, body: bytes, writer: asyncio.StreamWriter) -> None:
-        text = body.decode()
-        if m := re.search(r"\^IDR:([^^]+?)\^FS", text):
-            self.ram = {f for f in self.ram if not fnmatch.fnmatch(f, m.group(1))}
-        elif m := re.search(r"\^DFR:([^^]+?)\^FS", text):
-            self.ram.add(m.group(1))
-        elif m := re.search(r"\^HWR:([^^]+)", text):
-            if self.supports_hw:
-                lines = [f"* {name:<12}  {0:6d}  ---" for name in sorted(self.ram)
-                         if fnmatch.fnmatch(name, m.group(1).strip())]
-                writer.write(("\x02\r\nDIR R:\r\n" + "".join(x + "\r\n" for x in lines)
-                              + "\r\n-1000000 bytes free\r\n\x03").encode())
-        else:
-            uid = re.search(r"\^FXmes-job:([0-9a-f-]+)", text)
-            self.printed.append(uid.group(1) if uid else text)
-            if self.on_print is not None:
-                self.on_print(self)
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.connections += 1
-        self._writers.add(writer)
-        cut, self.cut_next_after = self.cut_next_after, None
-        buf = b""
-        try:
-            while chunk := await reader.read(65536):
-                if cut is not None and len(buf) + len(chunk) >= cut:
-                    buf += chunk[: cut - len(buf)]
-                    for m in _FORMAT.finditer(buf):
-                        self._format(m.group(1), writer)
-                    # The link breaks: reset, as when a cable is pulled or the printer reboots.
-                    sock = writer.get_extra_info("socket")
-                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                    writer.transport.abort()
-                    return
-                buf += chunk
-                end = 0
-                for m in _FORMAT.finditer(buf):
-                    self._format(m.group(1), writer)
-                    end = m.end()
-                buf = buf[end:]
-                await writer.drain()
-            writer.close()  # the host half-closed: close our side too
-        except (ConnectionError, OSError):
-            pass
-        finally:
-            self._writers.discard(writer)
 
 
 @pytest.fixture

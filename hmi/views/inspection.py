@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from hmi.services.permissions import PermissionDenied
+from hmi.views.scanning import ScanScreen
 from hmi.widgets.cardlist import Card, CardList
 from hmi.widgets.keypad import Keypad
 from hmi.widgets.message import MessageLabel
@@ -36,7 +37,7 @@ def _v(x: float | None) -> str:
     return "—" if x is None else f"{x:g}"
 
 
-class InspectionView(QWidget):
+class InspectionView(ScanScreen, QWidget):
     def __init__(self, inspections: Any, session: Any, *, scans: Any = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,16 +118,8 @@ class InspectionView(QWidget):
         self.refresh()
 
     # -- scans: the gauge --------------------------------------------------------
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self._scans is not None:
-            self._scans.add_handler(self.take_scan)
+    def on_shown(self) -> None:
         self.refresh()
-
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().hideEvent(event)
-        if self._scans is not None:
-            self._scans.remove_handler(self.take_scan)
 
     def take_scan(self, scan: Any) -> bool:
         code = getattr(scan, "text", str(scan)).strip()

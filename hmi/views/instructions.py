@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from hmi.services.instructions import InstructionError, InstructionService, StepSpec
 from hmi.services.permissions import PermissionDenied
+from hmi.views.scanning import ScanScreen
 from hmi.widgets.cardlist import Card, CardList
 from hmi.widgets.choice_dialog import ChoiceDialog
 from hmi.widgets.keypad import Keypad
@@ -49,7 +50,7 @@ class SkipDialog(ChoiceDialog):
                          [t(r) for r in SKIP_REASONS], parent=parent)
 
 
-class InstructionView(QWidget):
+class InstructionView(ScanScreen, QWidget):
     def __init__(self, service: InstructionService, session: Any, *, media_root: Path | None = None,
                  scans: Any = None, read_tag: Callable[[str], tuple[Any, bool]] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -180,16 +181,6 @@ class InstructionView(QWidget):
         self.refresh(jump=True)
 
     # -- scans (only while shown) -----------------------------------------------
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self._scans is not None:
-            self._scans.add_handler(self.take_scan)
-
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().hideEvent(event)
-        if self._scans is not None:
-            self._scans.remove_handler(self.take_scan)
-
     def take_scan(self, scan: Any) -> bool:
         step = self.current_step()
         if step is None or step.action != "scan":

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from hmi.services.label_jobs import LabelJob, PrinterState
+from hmi.views.scanning import ScanScreen
 from hmi.widgets.keypad import Keypad
 from hmi.widgets.label_render import label_to_pdf, label_to_png
 from hmi.widgets.message import MessageLabel
@@ -193,7 +194,7 @@ class _JobCard(QFrame):
         super().mouseReleaseEvent(event)
 
 
-class LabelsPanel(QWidget):
+class LabelsPanel(ScanScreen, QWidget):
     """The print queue, the printer state and reprint (see the module docstring)."""
 
     def __init__(self, labels: Any, session: Any, scans: Any = None,
@@ -297,16 +298,8 @@ class LabelsPanel(QWidget):
         self.show_jobs(labels.jobs())
 
     # ------------------------------------------------------------------ scans
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self._scans is not None:
-            self._scans.add_handler(self.take_scan)
+    def on_shown(self) -> None:
         self.show_jobs(self._labels.jobs())
-
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().hideEvent(event)
-        if self._scans is not None:
-            self._scans.remove_handler(self.take_scan)
 
     def take_scan(self, scan: Any) -> bool:
         """A scanned label puts its serial or lot into the reprint field (not printed yet)."""

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from hmi.services.gs1 import CodeRules, parse_scan
 from hmi.services.materials import label_from_scan
+from hmi.views.scanning import ScanScreen
 from hmi.widgets.cardlist import Card, CardList
 from hmi.widgets.message import MessageLabel
 
@@ -38,7 +39,7 @@ def _q(x: float) -> str:
     return f"{x:,.10g}".replace(",", "\u2009")
 
 
-class MaterialsView(QWidget):
+class MaterialsView(ScanScreen, QWidget):
     sig_open_labels = Signal()
 
     def __init__(self, materials: Any, orders: Any, session: Any, timezone: str, *,
@@ -112,16 +113,8 @@ class MaterialsView(QWidget):
         self.refresh()
 
     # -- scans ---------------------------------------------------------------------
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self._scans is not None:
-            self._scans.add_handler(self.take_scan)
+    def on_shown(self) -> None:
         self.refresh()
-
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().hideEvent(event)
-        if self._scans is not None:
-            self._scans.remove_handler(self.take_scan)
 
     def is_lot_label(self, scan: Any) -> bool:
         """True when ``scan`` reads as a lot label (GS1 with a lot, or a lot pattern)."""

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from hmi.services.permissions import PermissionDenied
 from hmi.views import presenters
+from hmi.views.scanning import ScanScreen
 from hmi.widgets.cardlist import Card, CardList
 from hmi.widgets.choice_dialog import ChoiceDialog
 from hmi.widgets.keypad import Keypad
@@ -128,7 +129,7 @@ class CodeDialog(QDialog):
         return self.field.text().strip()
 
 
-class OrdersView(QWidget):
+class OrdersView(ScanScreen, QWidget):
     sig_open_instructions = Signal(str)  # order code
     sig_open_recipe = Signal(str)  # order code
     sig_open_tools = Signal()
@@ -247,16 +248,8 @@ class OrdersView(QWidget):
         self.refresh()
 
     # -- tool scans (while shown) ------------------------------------------------
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self._scans is not None:
-            self._scans.add_handler(self.take_scan)
+    def on_shown(self) -> None:
         self.refresh()  # back from the recipe or tools screen: blockers may have changed
-
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().hideEvent(event)
-        if self._scans is not None:
-            self._scans.remove_handler(self.take_scan)
 
     def take_scan(self, scan: Any) -> bool:
         """A tool or fixture label scanned here mounts it for the selected order."""

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from hmi.services.gs1 import CodeRules, parse_scan
+from hmi.views.scanning import ScanScreen
 from hmi.widgets.message import MessageLabel
 
 # Theme colours for tree rows: the QSS cannot select an item by its data (isa101.qss).
@@ -130,7 +131,7 @@ class _WrapLastColumn(QStyledItemDelegate):
         return QSize(size.width(), max(size.height(), need + 16))
 
 
-class TracePage(QWidget):
+class TracePage(ScanScreen, QWidget):
     """The page widget; the Quality screen puts it under its "Trace" tab."""
 
     def __init__(self, trace: Any, session: Any, *, scans: Any = None,
@@ -283,16 +284,6 @@ class TracePage(QWidget):
         self._show_empty()
 
     # -- scans ---------------------------------------------------------------------
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self._scans is not None:
-            self._scans.add_handler(self.take_scan)
-
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().hideEvent(event)
-        if self._scans is not None:
-            self._scans.remove_handler(self.take_scan)
-
     def take_scan(self, scan: Any) -> bool:
         """Every scan on this page is a code to trace (or is refused, with the reason)."""
         code = self._read(getattr(scan, "text", str(scan)), getattr(scan, "symbology", None))
