@@ -97,7 +97,7 @@ def test_lost_machine_link_marks_every_value_stale(qtbot, demo_cfg):
         with DriverThread(url, demo_cfg.device_tags(), bridge):
             qtbot.waitUntil(lambda: monitor.snapshot.has_live_data, timeout=10_000)
             qtbot.waitUntil(lambda: not win.login_view.good_tile.is_stale, timeout=5_000)
-            assert win.header.link.text() == "Link OK"
+            assert win.header.link.text() == "Link OK" and not win.header.link.isVisible()
             loop.run_until_complete(sim.stop())
             qtbot.waitUntil(lambda: not monitor.snapshot.connected, timeout=10_000)
             qtbot.waitUntil(lambda: win.live_view.good_tile.is_stale, timeout=5_000)

@@ -132,3 +132,41 @@ def scan_text(scan) -> str:
         shown = shown[:57] + "…"
     kind = scan.symbology_name if scan.symbology else tr("no symbology identifier")
     return f"{shown}  ({kind})"
+
+
+#: Unsent events older than this make the sync indicator amber even while online.
+SYNC_LAG_WARN_S = 300.0
+
+
+def sync_status(status) -> tuple[str, str]:
+    """Header text and severity for sync with the central database.
+
+    ``status`` has ``online`` (bool), ``backlog`` (unsent events), ``oldest_unsent_s``
+    (age of the oldest, None when nothing waits), ``quarantined`` (rows the central side
+    refused) and ``disk_warning`` (the backlog budget is filling up). Quiet when all is
+    sent; amber while the link is down or events wait too long; red when rows were
+    refused or the disk budget is nearly full (someone must act). Short: the header
+    also carries the machine state, alarms and andon calls."""
+    backlog = int(getattr(status, "backlog", 0) or 0)
+    age = getattr(status, "oldest_unsent_s", None)
+    waiting = _compact(backlog) if backlog else ""
+    if backlog and age is not None:
+        waiting += " · " + duration_text(age)
+    if getattr(status, "disk_warning", False):
+        return tr("⇅ DISK FULL SOON · %1").replace("%1", waiting), "alarm"
+    if getattr(status, "quarantined", 0):
+        return tr("⇅ %1 REFUSED").replace("%1", str(status.quarantined)), "alarm"
+    if not getattr(status, "online", False):
+        return (tr("⇅ OFFLINE %1").replace("%1", waiting) if waiting
+                else tr("⇅ OFFLINE")), "warning"
+    if backlog and age is not None and age > SYNC_LAG_WARN_S:
+        return tr("⇅ behind · %1").replace("%1", waiting), "warning"
+    return (tr("⇅ ✓") if not backlog else tr("⇅ %1").replace("%1", waiting)), "normal"
+
+
+def _compact(n: int) -> str:
+    """1234 → "1 234", 1234567 → "1.2 M" (a header has no room for long numbers)."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f} M"
+    return f"{n:,}".replace(",", "\u2009")
+

@@ -6,7 +6,7 @@ from PySide6.QtCore import QDateTime, QTimer, QTimeZone, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from hmi.widgets.style import set_props
-from hmi.widgets.tiles import ShrinkLabel
+from hmi.widgets.tiles import FitLabel
 
 
 class _Indicator(QPushButton):
@@ -38,9 +38,10 @@ class HeaderBar(QFrame):
         self._tz = QTimeZone(timezone.encode())
         lay = QHBoxLayout(self)
         lay.setContentsMargins(16, 6, 16, 6)
-        lay.setSpacing(18)
+        lay.setSpacing(12)
         # Name and person give way (clipped) before the state and link indicators do.
-        self.station = ShrinkLabel(station_text, self)
+        self.station = FitLabel(station_text, self, min_px=16)
+        self.station.setMinimumWidth(160)
         self.station.setObjectName("stationName")
         self.state = QLabel(self.tr("CONNECTING"), self)
         self.state.setObjectName("statePill")
@@ -50,6 +51,10 @@ class HeaderBar(QFrame):
         self.scanner = QLabel("", self)
         self.scanner.setObjectName("linkLabel")
         self.scanner.hide()
+        # Shown only when a central database is configured: sync health (docs/sync.md).
+        self.sync = QLabel("", self)
+        self.sync.setObjectName("syncLabel")
+        self.sync.hide()
         # Unacknowledged alarms and open andon calls stand out on every screen.
         self.alarms = _Indicator(self.tr("No alarms"), self)
         self.alarms.setObjectName("alarmIndicator")
@@ -60,7 +65,8 @@ class HeaderBar(QFrame):
         self.andon.hide()
         self._blink_on = False
         self._alarm_severity = "normal"
-        self.user = ShrinkLabel(self.tr("Nobody logged in"), self)
+        self.user = FitLabel(self.tr("Nobody logged in"), self, min_px=14)
+        self.user.setMinimumWidth(110)
         self.user.setObjectName("userLabel")
         self.clock = QLabel("", self)
         self.clock.setObjectName("clock")
@@ -70,6 +76,7 @@ class HeaderBar(QFrame):
         lay.addWidget(self.state)
         lay.addWidget(self.link)
         lay.addWidget(self.scanner)
+        lay.addWidget(self.sync)
         lay.addWidget(self.alarms)
         lay.addWidget(self.andon)
         lay.addStretch(1)
@@ -121,15 +128,25 @@ class HeaderBar(QFrame):
         set_props(self.state, severity=severity)
 
     def set_link(self, text: str, severity: str) -> None:
+        """The machine link: said only when it is not fine (the state pill says the rest),
+        so the header has room for the indicators that matter (ISA-101: quiet when normal)."""
         if self.link.text() != text:
             self.link.setText(text)
         set_props(self.link, severity=severity)
+        self.link.setVisible(severity != "normal")
 
     def set_scanner(self, text: str, severity: str) -> None:
         if self.scanner.text() != text:
             self.scanner.setText(text)
         set_props(self.scanner, severity=severity)
         self.scanner.show()
+
+    def set_sync(self, text: str, severity: str) -> None:
+        """Sync with the central database: quiet when all is sent, amber/red when not."""
+        if self.sync.text() != text:
+            self.sync.setText(text)
+        set_props(self.sync, severity=severity)
+        self.sync.show()
 
     def set_user(self, text: str) -> None:
         self.user.setText(text)

@@ -1,0 +1,48 @@
+"""Sync health in the header: quiet when all is sent, amber/red when someone must know."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from hmi.views.presenters import sync_status
+from hmi.widgets.header import HeaderBar as Header
+
+
+def status(**kw):
+    base = dict(online=True, backlog=0, oldest_unsent_s=None, quarantined=0, disk_warning=False)
+    return SimpleNamespace(**{**base, **kw})
+
+
+def test_sync_texts_and_severities():
+    assert sync_status(status()) == ("⇅ ✓", "normal")
+    assert sync_status(status(backlog=12, oldest_unsent_s=4)) == ("⇅ 12 · 0:04", "normal")
+    assert sync_status(status(backlog=1234, oldest_unsent_s=900)) == (
+        "⇅ behind · 1\u2009234 · 15:00", "warning")
+    assert sync_status(status(online=False)) == ("⇅ OFFLINE", "warning")
+    assert sync_status(status(online=False, backlog=1234567, oldest_unsent_s=3 * 3600)) == (
+        "⇅ OFFLINE 1.2 M · 3:00:00", "warning")
+    assert sync_status(status(quarantined=2, backlog=5, oldest_unsent_s=1)) == (
+        "⇅ 2 REFUSED", "alarm")
+    assert sync_status(status(disk_warning=True, online=False, backlog=9, oldest_unsent_s=60))[1] \
+        == "alarm"
+
+
+def test_a_full_header_still_fits_the_panel_and_names_stay_readable(qtbot, themed):
+    header = Header("Press 10 · ST-10", "Europe/Berlin")
+    qtbot.addWidget(header)
+    header.resize(1280, 72)
+    header.set_machine_state("RUNNING", "normal")
+    header.set_link("Link OK", "normal")
+    header.set_alarms(1, 1)
+    header.set_andon(1, 1)
+    header.set_sync(*sync_status(status(online=False, backlog=1234, oldest_unsent_s=720)))
+    header.set_user("Anna Berg")
+    header.show()
+    header.grab().save("/tmp/header-full.png")
+    assert header.minimumSizeHint().width() <= 1280
+    assert not header.link.isVisible()  # the link is fine: not said
+    # the station and the person stay readable: shrunk a little at most, never cut
+    header.station.repaint()
+    header.user.repaint()
+    assert header.station.shown_px >= 17 and header.user.shown_px >= 15
+    assert header.sync.isVisible() and header.sync.property("severity") == "warning"
