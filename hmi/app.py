@@ -305,6 +305,7 @@ class Station:
         # An SPC rule whose reaction is "andon" calls quality (once: a call already open stands).
         stack.inspections.sig_andon_requested.connect(self._spc_andon)
         self._start_labels(stack)
+        self._start_sync()
         from hmi.services.trace import TraceService
 
         self.trace_service = TraceService(
@@ -349,6 +350,33 @@ class Station:
         self.order_stack = stack
         stack.start()
         return stack
+
+    def _start_sync(self) -> None:
+        """Store-and-forward to the central database when one is configured (docs/sync.md);
+        without ``central_url`` the station runs standalone on its SQLite."""
+        self.sync = None
+        db = self.cfg.database
+        if not db.central_url:
+            return
+        from hmi.services.sync import SyncService
+        from hmi.views import presenters
+
+        try:
+            self.sync = SyncService.for_station(
+                self.session_factory, db.central_url, self.cfg.station.id,
+                password_file=(self.cfg.resolve_path(db.central_password_file, self.data_dir)
+                               if db.central_password_file else None),
+                interval_s=db.sync_interval_s, backlog_budget=db.backlog_budget,
+                parent=self.window)
+        except Exception as exc:  # noqa: BLE001 - a bad URL or password file: said, station runs
+            self.report_error(QCoreApplication.translate(
+                "app", "Sync with the central database is off: %1. The station keeps "
+                "everything and sends it once this is fixed.").replace("%1", str(exc)), exc)
+            return
+        self.sync.sig_status.connect(
+            lambda st: self.window.header.set_sync(*presenters.sync_status(st)))
+        self.window.header.set_sync(*presenters.sync_status(self.sync.status))
+        self.sync.start()
 
     def _start_labels(self, stack: Any) -> None:
         """Labels for what the station makes, through the durable print queue ([labels])."""
@@ -591,6 +619,9 @@ class Station:
         labels = getattr(self, "labels", None)
         if labels is not None:  # before the stack: its last units still get their labels
             labels.shutdown()
+        sync = getattr(self, "sync", None)
+        if sync is not None:
+            sync.stop()  # the sync thread ends its run (SQLite stays the record)
         trace = getattr(self, "trace_service", None)
         if trace is not None:
             trace.shutdown()  # a recall report being written is finished

@@ -8,7 +8,9 @@
   the same security as the station (``--config``) or as given by options;
 * ``hmi certs list|accept|reject`` manages the station's OPC UA trust store
   (:mod:`hmi.devices.pki`): an unknown server certificate is refused and kept in
-  ``rejected/`` until an administrator accepts it here.
+  ``rejected/`` until an administrator accepts it here;
+* ``hmi central init|upgrade|status|seed|orders|role`` administers the plant's central
+  PostgreSQL (:mod:`hmi.central.cli`, docs/central.md).
 
 Kept light on purpose: Qt, SQLAlchemy and asyncua are imported only when a
 command needs them, so the login screen paints quickly. Tool commands print
@@ -46,7 +48,8 @@ def _station_parser() -> argparse.ArgumentParser:
         prog="hmi",
         description="MES operator station. Other commands: `hmi masterdata import FILE`, "
                     "`hmi orders import FILE|export`, `hmi tags browse URL`, "
-                    "`hmi certs list|accept|reject`.",
+                    "`hmi certs list|accept|reject`, "
+                    "`hmi central init|upgrade|status|seed|orders|role`.",
     )
     src = p.add_mutually_exclusive_group()
     src.add_argument("--demo", action="store_true",
@@ -57,6 +60,8 @@ def _station_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", type=Path, metavar="FILE",
                    help="start offscreen, wait for live machine data, write a PNG and exit")
     p.add_argument("--screenshot-timeout", type=float, default=30.0, metavar="S")
+    p.add_argument("--headless", action="store_true",
+                   help="no window: devices, services and store only (hmi --headless --help)")
     p.add_argument("--trace-startup", action="store_true",
                    help="print start-up milestones (STARTUP name seconds) to stderr")
     p.add_argument("--data-dir", type=Path, help=f"data directory (default: {data_dir()})")
@@ -230,6 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["orders"]:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
         return orders_main(argv[1:])
+    if argv[:1] == ["central"]:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        from hmi.central.cli import central_main
+
+        return central_main(argv[1:])
     if argv[:1] in (["tags"], ["certs"]):
         verbose = "-v" in argv or "--verbose" in argv
         logging.basicConfig(level=logging.INFO if verbose else logging.ERROR,
@@ -237,6 +247,10 @@ def main(argv: list[str] | None = None) -> int:
         if not verbose:
             logging.getLogger("asyncua").setLevel(logging.CRITICAL)
         return tags_main(argv[1:]) if argv[0] == "tags" else certs_main(argv[1:])
+    if "--headless" in argv:  # devices, services and store without a window (hmi/headless.py)
+        from hmi.headless import main as headless_main
+
+        return headless_main([a for a in argv if a != "--headless"])
     args = _station_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -257,6 +257,13 @@ class DatabaseSection(_Strict):
     central_url: str = ""
     # Master-data files imported at start (idempotent: unchanged records stay).
     masterdata: list[str] = Field(default_factory=list)
+    # The station role's password for central_url: a file readable only by the station's
+    # user (mode 0600) or a libpq passfile; never the URL itself (docs/sync.md).
+    central_password_file: str = ""
+    # Seconds between sync runs while online (a new event also wakes it).
+    sync_interval_s: float = Field(default=2.0, gt=0, le=3600)
+    # Unsent events the station may hold (days offline); a warning at 80 % of it.
+    backlog_budget: int = Field(default=10_000_000, gt=0)
 
     @field_validator("central_url")
     @classmethod

@@ -59,7 +59,12 @@ from hmi.store.models.quality import (
     InspectionResult,
     SpcLimitsEvent,
 )
-from hmi.store.models.sync import MasterChangeEvent, MasterDataImportEvent, SyncState
+from hmi.store.models.sync import (
+    MasterChangeEvent,
+    MasterDataImportEvent,
+    SyncQuarantine,
+    SyncState,
+)
 from hmi.store.models.tooling import Tool, ToolEvent, ToolList, ToolListItem
 
 __all__ = [
@@ -106,6 +111,7 @@ __all__ = [
     "SpcLimitsEvent",
     "StationSequence",
     "StepCompletionEvent",
+    "SyncQuarantine",
     "SyncState",
     "Tool",
     "ToolEvent",

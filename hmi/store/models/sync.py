@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hmi.store.base import Base, EventMixin, utcnow
+from hmi.store.base import Base, EventMixin, new_id, utcnow
 from hmi.store.models._common import one_of
 
 
@@ -64,3 +64,34 @@ class MasterDataImportEvent(EventMixin, Base):
     sha256: Mapped[str] = mapped_column(String(64))
     # {kind: {"created": n, "unchanged": m}}
     counts: Mapped[dict] = mapped_column(default=dict)
+
+
+class SyncQuarantine(Base):
+    """One refused row, keyed by where it went (peer, direction, table) and which row it is."""
+
+    __tablename__ = "sync_quarantine"
+    __table_args__ = (
+        UniqueConstraint("peer", "direction", "table_name", "row_key"),
+        one_of("direction", ["push", "pull"]),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    peer: Mapped[str] = mapped_column(String(200))
+    # push: a station event the central side refused; pull: a central master-data version
+    # in conflict with the station's own
+    direction: Mapped[str] = mapped_column(String(8))
+    table_name: Mapped[str] = mapped_column(String(64))
+    # "<station_id>/<seq>" for an event, "<code>/v<version>" for master data
+    row_key: Mapped[str] = mapped_column(String(200))
+    row_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    station_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    seq: Mapped[int | None] = mapped_column(Integer, default=None)
+    reason: Mapped[str] = mapped_column(Text)
+    # The refused row as the station (push) or the central side (pull) had it, for the admin.
+    row_data: Mapped[dict | None] = mapped_column(default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    resolved_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    resolution: Mapped[str | None] = mapped_column(Text, default=None)
