@@ -305,7 +305,6 @@ class Station:
         # An SPC rule whose reaction is "andon" calls quality (once: a call already open stands).
         stack.inspections.sig_andon_requested.connect(self._spc_andon)
         self._start_labels(stack)
-        self._start_sync()
         from hmi.services.trace import TraceService
 
         self.trace_service = TraceService(
@@ -329,6 +328,7 @@ class Station:
             read_tag=self.read_tag, media_root=self.media_root(),
             driver=lambda: self.driver,
             load_history=self.load_history, load_stops=self.load_stops))
+        self._start_sync()  # after the screens exist: the andon screen shows the line
 
     def _start_order_services(self) -> Any:
         """Orders, tooling, work instructions and recipes (issue 5; docs/orders.md)."""
@@ -377,6 +377,18 @@ class Station:
             lambda st: self.window.header.set_sync(*presenters.sync_status(st)))
         self.window.header.set_sync(*presenters.sync_status(self.sync.status))
         self.sync.start()
+        # The other stations of the line, read-only, on the andon screen.
+        from hmi.services.plant import PlantService
+
+        self.plant = PlantService(db.central_url, self.cfg.station.line, self.cfg.station.id,
+                                  password_file=(self.cfg.resolve_path(
+                                      db.central_password_file, self.data_dir)
+                                      if db.central_password_file else None),
+                                  parent=self.window)
+        andon_view = self.window.screens.get("andon")
+        if andon_view is not None:
+            self.plant.sig_line.connect(andon_view.show_line)
+        self.plant.start()
 
     def _start_labels(self, stack: Any) -> None:
         """Labels for what the station makes, through the durable print queue ([labels])."""
@@ -622,6 +634,9 @@ class Station:
         sync = getattr(self, "sync", None)
         if sync is not None:
             sync.stop()  # the sync thread ends its run (SQLite stays the record)
+        plant = getattr(self, "plant", None)
+        if plant is not None:
+            plant.stop()
         trace = getattr(self, "trace_service", None)
         if trace is not None:
             trace.shutdown()  # a recall report being written is finished

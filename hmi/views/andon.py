@@ -22,6 +22,7 @@ from hmi.widgets.cardlist import Card, CardList
 from hmi.widgets.keypad import Keypad
 from hmi.widgets.message import MessageLabel
 from hmi.widgets.style import set_props
+from hmi.widgets.tiles import FitLabel
 
 
 def category_label(category: str) -> str:
@@ -70,7 +71,10 @@ class AndonView(QWidget):
         lay.setSpacing(6)
         title = QLabel(self.tr("Call for help (andon)"), self)
         title.setObjectName("screenTitle")
-        lay.addWidget(title)
+        self._top = QHBoxLayout()
+        self._top.addWidget(title)
+        self._top.addStretch(1)
+        lay.addLayout(self._top)
         grid = QGridLayout()
         self.call_buttons: dict[str, QPushButton] = {}
         for i, cat in enumerate(self.CATEGORIES):
@@ -83,6 +87,13 @@ class AndonView(QWidget):
         lay.addLayout(grid)
         self.message = MessageLabel(self)
         lay.addWidget(self.message)
+        # The other stations of the line (central database, read-only): hidden standalone.
+        self.line = QWidget(self)
+        self.line_row = QHBoxLayout(self.line)
+        self.line_row.setContentsMargins(0, 0, 0, 0)
+        self.line.hide()
+        self.line_cells: list[QLabel] = []
+        self._top.addWidget(self.line)  # beside the title: the screen keeps its height
 
         body = QHBoxLayout()
         self.list = CardList(self.tr("No open calls."), self)
@@ -193,3 +204,38 @@ class AndonView(QWidget):
             self._say(getattr(exc, "operator_message", None) or str(exc), "alarm")
             return
         self._say("")
+
+    def show_line(self, view: Any) -> None:
+        """The line at a glance: each other station's state and open calls; grey and dated
+        when the central database cannot be reached (never an old state shown as current)."""
+        while self.line_row.count():
+            item = self.line_row.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.line_cells = []
+        stations = list(getattr(view, "stations", ()))
+        self.line.setVisible(bool(stations) or bool(getattr(view, "error", "")))
+        stale = bool(getattr(view, "stale", False))
+        for st in stations:
+            state = (st.state or "?").upper()
+            text = f"{st.name} · {state}"
+            severity = "alarm" if st.state == "faulted" else "normal"
+            if st.calls:
+                waiting = [c for c in st.calls if not c.acknowledged]
+                text += " · " + self.tr("ANDON %1").replace(
+                    "%1", ", ".join(c.category for c in st.calls))
+                severity = "alarm" if severity == "alarm" else (
+                    "warning" if waiting else "normal")
+            cell = FitLabel(text, self.line, min_px=13)  # many stations: smaller, never cut
+            cell.setObjectName("lineCell")
+            set_props(cell, severity="stale" if stale else severity)
+            self.line_row.addWidget(cell)
+            self.line_cells.append(cell)
+        if stale:
+            at = getattr(view, "read_at", None)
+            note = FitLabel(self.tr("Line view offline since %1").replace(
+                "%1", at.astimezone(self._tz).strftime("%H:%M") if at else "—"), self.line)
+            note.setObjectName("hint")
+            self.line_row.addWidget(note)
+            self.line_cells.append(note)
+
