@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy import Integer, String, select, update
+from sqlalchemy import Integer, String, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hmi.store.base import Base, EventMixin
@@ -49,6 +49,21 @@ def append_event(session: Session, event: E) -> E:
     return event
 
 
+def reserve_seqs(session: Session, station_id: str, n: int) -> int:
+    """Reserve ``n`` consecutive sequence numbers for ``station_id`` in this transaction with
+    one counter update; returns the first (gap-free, rolled back with the transaction)."""
+    last = session.execute(
+        update(StationSequence)
+        .where(StationSequence.station_id == station_id)
+        .values(last_seq=StationSequence.last_seq + n)
+        .returning(StationSequence.last_seq)
+    ).scalar_one_or_none()
+    if last is None:
+        session.execute(insert(StationSequence).values(station_id=station_id, last_seq=n))
+        last = n
+    return int(last) - n + 1
+
+
 def append_events(session: Session, events: list[E]) -> list[E]:
     """Number a batch of events of one station with one counter update (in list order).
 
@@ -60,18 +75,7 @@ def append_events(session: Session, events: list[E]) -> list[E]:
     station = events[0].station_id
     if not station or any(e.station_id != station for e in events):
         raise ValueError("append_events takes events of one station, each with its station_id")
-    n = len(events)
-    last = session.execute(
-        update(StationSequence)
-        .where(StationSequence.station_id == station)
-        .values(last_seq=StationSequence.last_seq + n)
-        .returning(StationSequence.last_seq)
-    ).scalar_one_or_none()
-    if last is None:
-        session.add(StationSequence(station_id=station, last_seq=n))
-        session.flush()
-        last = n
-    first = int(last) - n + 1
+    first = reserve_seqs(session, station, len(events))
     for i, e in enumerate(events):
         e.seq = first + i
     session.add_all(events)
