@@ -367,6 +367,7 @@ class Station:
                 password_file=(self.cfg.resolve_path(db.central_password_file, self.data_dir)
                                if db.central_password_file else None),
                 interval_s=db.sync_interval_s, backlog_budget=db.backlog_budget,
+                store_dir=str(self.cfg.resolve_path(db.local, self.data_dir).parent),
                 parent=self.window)
         except Exception as exc:  # noqa: BLE001 - a bad URL or password file: said, station runs
             self.report_error(QCoreApplication.translate(
@@ -375,6 +376,7 @@ class Station:
             return
         self.sync.sig_status.connect(
             lambda st: self.window.header.set_sync(*presenters.sync_status(st)))
+        self.sync.sig_status.connect(self._sync_warnings)
         self.window.header.set_sync(*presenters.sync_status(self.sync.status))
         self.sync.start()
         # The other stations of the line, read-only, on the andon screen.
@@ -389,6 +391,15 @@ class Station:
         if andon_view is not None:
             self.plant.sig_line.connect(andon_view.show_line)
         self.plant.start()
+
+    def _sync_warnings(self, status: Any) -> None:
+        """Clock skew, an order started at two stations …: in the banner, once each."""
+        shown = getattr(self, "_sync_warned", set())
+        for text in getattr(status, "warnings", ()):
+            if text not in shown:
+                shown.add(text)
+                self.window.show_error(text, "warning")
+        self._sync_warned = shown
 
     def _start_labels(self, stack: Any) -> None:
         """Labels for what the station makes, through the durable print queue ([labels])."""

@@ -46,3 +46,14 @@ def test_a_full_header_still_fits_the_panel_and_names_stay_readable(qtbot, theme
     header.user.repaint()
     assert header.station.shown_px >= 17 and header.user.shown_px >= 15
     assert header.sync.isVisible() and header.sync.property("severity") == "warning"
+
+
+def test_low_disk_next_to_the_store_turns_the_sync_indicator_red(tmp_path):
+    from hmi.services.sync import SyncService
+
+    roomy = SyncService(None, store_dir=str(tmp_path), min_free_bytes=1)
+    full = SyncService(None, store_dir=str(tmp_path), min_free_bytes=2**62)
+    assert not roomy.disk_low() and full.disk_low()
+    text, severity = sync_status(status(disk_warning=full.disk_low(), backlog=10,
+                                        oldest_unsent_s=30))
+    assert severity == "alarm" and text.startswith("⇅ DISK FULL SOON")

@@ -24,6 +24,8 @@ from hmi.services.i18n import tr
 
 log = logging.getLogger(__name__)
 CTX = "SyncService"
+#: below this much free space next to the station's store the header turns red
+MIN_FREE_BYTES = 2 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,16 @@ class SyncService(QObject):
     sig_status = Signal(object)  # SyncStatus
 
     def __init__(self, engine, *, interval_s: float = 2.0, backlog_budget: int | None = None,
-                 warn_fraction: float = 0.8, parent: QObject | None = None) -> None:
+                 warn_fraction: float = 0.8, store_dir: str | None = None,
+                 min_free_bytes: int = MIN_FREE_BYTES, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
         self.interval_s = interval_s
         self.backlog_budget = backlog_budget
         self.warn_fraction = warn_fraction
+        #: where the station's SQLite lives: its free space is watched with the backlog
+        self.store_dir = store_dir
+        self.min_free_bytes = min_free_bytes
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -118,13 +124,26 @@ class SyncService(QObject):
             last_error=error,
             warnings=tuple(report.warnings),
             clock_skew_s=report.clock_skew_s,
-            disk_warning=bool(budget) and report.backlog >= self.warn_fraction * budget,
+            disk_warning=(bool(budget) and report.backlog >= self.warn_fraction * budget)
+            or self.disk_low(),
             backlog_budget=budget,
             last_run_at=dt.datetime.now(dt.UTC),
             pushed_total=self._pushed,
             pulled_total=self._pulled,
         )
         self._publish(status)
+
+    def disk_low(self) -> bool:
+        """The disk holding the station's store has less than ``min_free_bytes`` free: warn
+        long before a write could be refused (the backlog waits there while offline)."""
+        if not self.store_dir:
+            return False
+        import shutil
+
+        try:
+            return shutil.disk_usage(self.store_dir).free < self.min_free_bytes
+        except OSError:
+            return False
 
     def _publish(self, status: SyncStatus) -> None:
         self.status = status
