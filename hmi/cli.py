@@ -49,7 +49,8 @@ def _station_parser() -> argparse.ArgumentParser:
         description="MES operator station. Other commands: `hmi masterdata import FILE`, "
                     "`hmi orders import FILE|export`, `hmi tags browse URL`, "
                     "`hmi certs list|accept|reject`, "
-                    "`hmi central init|upgrade|status|seed|orders|role`.",
+                    "`hmi central init|upgrade|status|seed|orders|role`, "
+                    "`hmi sync status|quarantine`.",
     )
     src = p.add_mutually_exclusive_group()
     src.add_argument("--demo", action="store_true",
@@ -139,6 +140,80 @@ def masterdata_main(argv: list[str]) -> int:
         print(f"hmi: nothing was imported:\n{exc}", file=sys.stderr)
         return 2
     print(report.summary())
+    return 0
+
+
+def _sync_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="hmi sync",
+        description="The station's sync with the central database: what waits, and the rows "
+                    "the central side refused (docs/sync.md).")
+    sub = p.add_subparsers(dest="action", required=True)
+    sub.add_parser("status", help="backlog, oldest unsent event, refused rows")
+    q = sub.add_parser("quarantine", help="list the refused rows with their reasons, or "
+                                          "mark one resolved")
+    q.add_argument("--resolve", metavar="ID", help="mark this entry resolved (after fixing it)")
+    q.add_argument("--note", default="", help="what was done (required with --resolve)")
+    q.add_argument("--by", default="", metavar="BADGE", help="who resolved it")
+    for c in sub.choices.values():
+        src = c.add_mutually_exclusive_group()
+        src.add_argument("--demo", action="store_true", help="the demo station's database")
+        src.add_argument("--config", type=Path, metavar="PATH", help="station file (TOML)")
+        c.add_argument("--data-dir", type=Path)
+    return p
+
+
+def sync_main(argv: list[str]) -> int:
+    """``hmi sync status|quarantine``: read the station's own store (works offline)."""
+    args = _sync_parser().parse_args(argv)
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from hmi.config import ConfigError
+    from hmi.store.engine import open_store
+    from hmi.store.models import SyncQuarantine
+
+    try:
+        cfg = _load_config(args)
+    except ConfigError as exc:
+        print(f"hmi: the station file is invalid:\n{exc}", file=sys.stderr)
+        return 2
+    _, sf = open_store(cfg.local_db_url(args.data_dir or data_dir()))
+    if args.action == "status":
+        from hmi.sync.engine import SyncEngine
+
+        report = SyncEngine(sf, cfg.database.central_url or "postgresql://unset/none",
+                            cfg.station.id).local_status()
+        age = report.oldest_unsent_s
+        print(f"station {cfg.station.id}: {report.backlog} event(s) unsent"
+              + (f", oldest {age / 3600:.1f} h old" if age is not None else "")
+              + f"; {report.quarantined} refused row(s) waiting for an admin"
+              + ("" if cfg.database.central_url else " (no central_url: standalone)"))
+        return 0
+    with sf() as s:
+        if args.resolve:
+            if not args.note.strip():
+                return _fail("say what was done: --note TEXT")
+            row = next((r for r in s.scalars(select(SyncQuarantine))
+                        if str(r.id) == args.resolve), None)
+            if row is None:
+                return _fail(f"no quarantine entry {args.resolve}; list them with "
+                             "`hmi sync quarantine`")
+            row.resolved_at = dt.datetime.now(dt.UTC)
+            row.resolved_by = args.by or None
+            row.resolution = args.note.strip()
+            s.commit()
+            print(f"entry {args.resolve} resolved")
+            return 0
+        rows = list(s.scalars(select(SyncQuarantine).where(SyncQuarantine.resolved_at.is_(None))
+                              .order_by(SyncQuarantine.first_seen_at)))
+    if not rows:
+        print("no refused rows")
+        return 0
+    for r in rows:
+        print(f"{r.id}  {r.direction:<4} {r.table_name} {r.row_key}  since "
+              f"{r.first_seen_at:%Y-%m-%d %H:%M}  ×{r.attempts}\n    {r.reason}")
     return 0
 
 
@@ -235,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["orders"]:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
         return orders_main(argv[1:])
+    if argv[:1] == ["sync"]:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        return sync_main(argv[1:])
     if argv[:1] == ["central"]:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
         from hmi.central.cli import central_main
