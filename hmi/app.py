@@ -20,6 +20,7 @@ import collections
 import datetime as dt
 import logging
 import sys
+import threading
 import time
 import traceback
 import zoneinfo
@@ -123,6 +124,9 @@ class Station:
         self.worker = DbWorker()
         self.session = StationSession(self.worker)
         self.recorder: Any = None
+        self._facts: list[tuple[str, dict[str, Any]]] = []
+        self._facts_job = False
+        self._facts_lock = threading.Lock()
         # Counting waits for the baseline stored before the last shutdown.
         self.monitor = ProductionMonitor(cfg, sink=self._record, baseline_known=False)
         self.scans = ScanHub()
@@ -161,11 +165,35 @@ class Station:
             # earlier wait here (in order) rather than being lost.
             self._pending_facts.append((kind, fields))
             return
-        self.worker.submit(self.recorder.record, kind, fields,
+        # Group commit on the DB worker: facts that arrive while it is busy are written
+        # together in one transaction when it gets to them (docs/durability.md).
+        with self._facts_lock:
+            self._facts.append((kind, fields))
+            if self._facts_job:
+                return
+            self._facts_job = True
+        self.worker.submit(self._write_facts,
                            on_error=lambda exc: self.report_error(
                                QCoreApplication.translate(
                                    "app", "Could not save machine data: %1. Tell maintenance.")
                                .replace("%1", str(exc)), exc))
+
+    def _write_facts(self) -> None:
+        """(DB worker) everything queued so far, in one transaction."""
+        with self._facts_lock:
+            batch, self._facts = self._facts, []
+            self._facts_job = False
+        try:
+            self.recorder.record_many(batch)
+        except Exception:  # one bad fact must not take the others with it: one by one
+            failed: Exception | None = None
+            for kind, fields in batch:
+                try:
+                    self.recorder.record(kind, fields)
+                except Exception as exc:  # noqa: BLE001 - reported below, the rest kept
+                    failed = failed or exc
+            if failed is not None:
+                raise failed from None
 
     def _watch_first_value(self, snap) -> None:
         if snap.has_live_data:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hmi.store.events import append_event
+from hmi.store.events import append_event, append_events
 from hmi.store.models import MachineStateEvent, ProductionCountEvent
 
 log = logging.getLogger(__name__)
@@ -23,21 +23,32 @@ class ProductionRecorder:
 
     def record(self, kind: str, fields: dict[str, Any]) -> None:
         with self._sf.begin() as s:
-            if kind == "machine_state":
-                append_event(s, MachineStateEvent(
-                    station_id=self._station, equipment_code=self._station,
-                    state_code=fields["state_code"], state_name=fields["state"],
-                    fault_code=fields.get("fault_code"), source_ts=fields["source_ts"]))
-            elif kind == "production_count":
-                good = fields["kind"] == "good"
-                append_event(s, ProductionCountEvent(
-                    station_id=self._station, equipment_code=self._station,
-                    counter=fields["kind"],
-                    good_increment=fields["increment"] if good else 0,
-                    scrap_increment=0 if good else fields["increment"],
-                    raw_counter=fields["raw"], source_ts=fields["source_ts"]))
-            else:
-                raise ValueError(f"unknown fact kind {kind!r}")
+            append_event(s, self._event(kind, fields))
+
+    def record_many(self, facts: list[tuple[str, dict[str, Any]]]) -> None:
+        """Group commit: every fact in ONE transaction, numbered with one counter update
+        (consecutive seqs, in order) — all durable at the commit, or none."""
+        if not facts:
+            return
+        events = [self._event(kind, fields) for kind, fields in facts]
+        with self._sf.begin() as s:
+            append_events(s, events)
+
+    def _event(self, kind: str, fields: dict[str, Any]) -> Any:
+        if kind == "machine_state":
+            return MachineStateEvent(
+                station_id=self._station, equipment_code=self._station,
+                state_code=fields["state_code"], state_name=fields["state"],
+                fault_code=fields.get("fault_code"), source_ts=fields["source_ts"])
+        if kind == "production_count":
+            good = fields["kind"] == "good"
+            return ProductionCountEvent(
+                station_id=self._station, equipment_code=self._station,
+                counter=fields["kind"],
+                good_increment=fields["increment"] if good else 0,
+                scrap_increment=0 if good else fields["increment"],
+                raw_counter=fields["raw"], source_ts=fields["source_ts"])
+        raise ValueError(f"unknown fact kind {kind!r}")
 
     def baseline(self) -> tuple[int | None, int | None]:
         """The last raw good and scrap counter values recorded (for restarts)."""
