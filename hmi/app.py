@@ -387,7 +387,6 @@ class Station:
         if not db.central_url:
             return
         from hmi.services.sync import SyncService
-        from hmi.views import presenters
 
         try:
             self.sync = SyncService.for_station(
@@ -402,10 +401,9 @@ class Station:
                 "app", "Sync with the central database is off: %1. The station keeps "
                 "everything and sends it once this is fixed.").replace("%1", str(exc)), exc)
             return
-        self.sync.sig_status.connect(
-            lambda st: self.window.header.set_sync(*presenters.sync_status(st)))
-        self.sync.sig_status.connect(self._sync_warnings)
-        self.window.header.set_sync(*presenters.sync_status(self.sync.status))
+        # A bound method of a GUI-thread QObject: Qt queues the sync thread's signal to it.
+        self.sync.sig_status.connect(self.window.show_sync)
+        self.window.show_sync(self.sync.status)
         self.sync.start()
         # The other stations of the line, read-only, on the andon screen.
         from hmi.services.plant import PlantService
@@ -419,15 +417,6 @@ class Station:
         if andon_view is not None:
             self.plant.sig_line.connect(andon_view.show_line)
         self.plant.start()
-
-    def _sync_warnings(self, status: Any) -> None:
-        """Clock skew, an order started at two stations …: in the banner, once each."""
-        shown = getattr(self, "_sync_warned", set())
-        for text in getattr(status, "warnings", ()):
-            if text not in shown:
-                shown.add(text)
-                self.window.show_error(text, "warning")
-        self._sync_warned = shown
 
     def _start_labels(self, stack: Any) -> None:
         """Labels for what the station makes, through the durable print queue ([labels])."""

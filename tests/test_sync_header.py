@@ -57,3 +57,48 @@ def test_low_disk_next_to_the_store_turns_the_sync_indicator_red(tmp_path):
     text, severity = sync_status(status(disk_warning=full.disk_low(), backlog=10,
                                         oldest_unsent_s=30))
     assert severity == "alarm" and text.startswith("⇅ DISK FULL SOON")
+
+
+def test_the_window_takes_sync_status_from_the_sync_thread(qtbot, qapp):
+    """The sync service emits on its own thread; the window shows it (queued to the GUI
+    thread) in the header, and each warning once in the banner."""
+    import threading
+
+    from PySide6.QtCore import QObject, Signal
+
+    from hmi import config
+    from hmi.services.production import ProductionMonitor
+    from hmi.services.session import StationSession
+    from hmi.services.worker import DbWorker
+    from hmi.views.main_window import MainWindow
+
+    cfg = config.load(config.demo_config_path())
+    worker = DbWorker()
+    win = MainWindow(cfg, StationSession(worker), ProductionMonitor(cfg))
+    qtbot.addWidget(win)
+
+    class Sync(QObject):
+        sig_status = Signal(object)
+
+    sync = Sync()
+    sync.sig_status.connect(win.show_sync)
+    seen_in: list[bool] = []
+    orig = win.header.set_sync
+
+    def spy(text, severity):
+        seen_in.append(threading.current_thread() is threading.main_thread())
+        orig(text, severity)
+
+    win.header.set_sync = spy
+    skew = "the clock differs from the central server by 42 s"
+    st = status(online=False, backlog=7, oldest_unsent_s=65)
+    st.warnings = (skew,)
+    for _ in range(2):
+        t = threading.Thread(target=sync.sig_status.emit, args=(st,))
+        t.start()
+        t.join()
+    qtbot.waitUntil(lambda: len(seen_in) == 2, timeout=5_000)
+    assert seen_in == [True, True]  # never painted from the sync thread
+    assert win.header.sync.text() == "⇅ OFFLINE 7 · 1:05"
+    assert win.banner.label.text() == skew and win.banner.count == 1  # once, not twice
+    worker.shutdown()

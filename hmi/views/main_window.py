@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.nav_buttons: dict[str, QPushButton] = {}
         self.screens: dict[str, QWidget] = {}
         self._services: Any = None
+        self._sync_warned: set[str] = set()
         for key, text in (("live", self.tr("Live")), ("orders", self.tr("Orders")),
                           ("quality", self.tr("Quality")), ("downtime", self.tr("Downtime")),
                           ("alarms", self.tr("Alarms")), ("andon", self.tr("Andon")),
@@ -450,6 +451,15 @@ class MainWindow(QMainWindow):
                         "warning")
 
     # -- errors -------------------------------------------------------------
+    def show_sync(self, status: Any) -> None:
+        """Sync with the central database: the header indicator, and its warnings (clock
+        skew, an order started at two stations …) in the banner, once each."""
+        self.header.set_sync(*presenters.sync_status(status))
+        for text in getattr(status, "warnings", ()):
+            if text not in self._sync_warned:
+                self._sync_warned.add(text)
+                self.show_error(text, "warning")
+
     def show_error(self, text: str, severity: str = "alarm") -> None:
         self.banner.show_message(text, severity=severity)
 
