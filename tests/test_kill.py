@@ -123,8 +123,8 @@ def test_the_store_check_sees_a_lost_or_doubled_event(tmp_path, sim_server, zygo
 
 def test_sigkill_while_syncing_to_postgresql_delivers_every_event_once(
         tmp_path, sim_server, zygote, pg_url):
-    """Killed while writing AND pushing to a real central PostgreSQL: afterwards the
-    central database holds exactly the station's events — none lost, none twice."""
+    """Killed (10 times) while writing AND pushing to a real central PostgreSQL: afterwards
+    the central database holds exactly the station's events — none lost, none twice."""
     import psycopg
 
     from hmi.central import init
@@ -135,17 +135,19 @@ def test_sigkill_while_syncing_to_postgresql_delivers_every_event_once(
     seed = int(time.time())
     station = write_station_file(tmp_path / "station.toml", sim_server.url, central_url=pg_url)
     try:
-        cycles = kill_loop(12, station, tmp_path, load=2000, start_window=1.0,
-                           write_window=1.5, start_share=0.2, seed=seed, zygote=zygote)
+        # every kill after READY, up to 2.5 s into the run: time for the sync thread to
+        # connect and push (a loaded CI machine needs it), so kills land mid-push
+        cycles = kill_loop(10, station, tmp_path, load=2000, start_window=1.0,
+                           write_window=2.5, start_share=0.0, seed=seed, zygote=zygote)
     except KillLoopFailure as exc:
         pytest.fail(f"{exc} (seed {seed}; logs in {tmp_path})")
-    assert len(cycles) == 12
+    assert len(cycles) == 10
     conninfo = pg_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(conninfo) as pg:  # the killed stations were pushing meanwhile
         pushed_while_killed = sum(pg.execute(
             f"SELECT count(*) FROM {t} WHERE station_id='ST-10'").fetchone()[0]
             for t in event_tables())
-    assert pushed_while_killed > 0
+    assert pushed_while_killed > 0, "no push completed between the kills"
     db = tmp_path / "demo" / "station.sqlite"
     engine, sf = open_store(f"sqlite:///{db}")
     try:
