@@ -188,11 +188,8 @@ class MaterialsView(ScanScreen, QWidget):
         self.title.setText(self.tr("Materials · %1").replace("%1", row.code) if row
                            else self.tr("Materials"))
         cards = [self._card(s) for s in self._svc.status()]
-        self.list.set_cards(cards)
-        keys = [c.key for c in cards]
-        if self._selected not in keys:
-            self._selected = next((c.key for c in cards if c.severity == "alarm"),
-                                  keys[0] if keys else None)
+        first_alarm = next((c.key for c in cards if c.severity == "alarm"), None)
+        self._selected = self.list.show_keeping(cards, self._selected, first_alarm)
         if self._selected:
             self.select(self._selected)
         else:

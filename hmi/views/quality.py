@@ -195,11 +195,7 @@ class SignoffPage(QWidget):
             cards.append(Card(key=str(it.result_id),
                               title=f"{it.why_text()} · {it.characteristic_name}",
                               detail=detail, severity=sev))
-        self.list.set_cards(cards)
-        keys = [c.key for c in cards]
-        if self._selected not in keys:
-            self._selected = keys[0] if keys else None
-        self.list.select(self._selected)
+        self._selected = self.list.show_keeping(cards, self._selected)
         self._show()
 
     def select(self, key: str) -> None:
@@ -349,11 +345,7 @@ class HoldsPage(QWidget):
             badge = _t("%1 suspect").replace("%1", str(q.suspect)) if q else ""
             cards.append(Card(key=str(h.hold_id), title=_t("ON HOLD · %1").replace(
                 "%1", h.subject), detail=detail, severity="alarm", badge=badge))
-        self.list.set_cards(cards)
-        keys = [c.key for c in cards]
-        if self._selected not in keys:
-            self._selected = keys[0] if keys else None
-        self.list.select(self._selected)
+        self._selected = self.list.show_keeping(cards, self._selected)
         self.place_button.setVisible(not holds)
         self._show()
 
@@ -533,11 +525,7 @@ class SpcPage(QWidget):
             cards.append(Card(key=code, title=ch.name, detail=_t("%1 chart").replace(
                 "%1", chart.upper()) + (" · " + _t("RULE FIRED") if alarm else ""),
                 severity="alarm" if alarm else "normal"))
-        self.list.set_cards(cards)
-        keys = [c.key for c in cards]
-        if self._selected not in keys:
-            self._selected = keys[0] if keys else None
-        self.list.select(self._selected)
+        self._selected = self.list.show_keeping(cards, self._selected)
         self._show(run.characteristics.get(self._selected) if self._selected else None)
 
     def select(self, code: str) -> None:

@@ -117,6 +117,18 @@ class CardList(QScrollArea):
             w.hide()
         self.empty.setVisible(not cards)
 
+    def show_keeping(self, cards: list[Card], selected: str | None,
+                     default: str | None = None) -> str | None:
+        """Show ``cards`` with ``selected`` still selected when it is among them; else
+        ``default`` (a key), else the first card. Returns the key now selected (None:
+        no cards) — a refreshed list never loses the person's place without reason."""
+        keys = [c.key for c in cards]
+        if selected not in keys:
+            selected = default if default in keys else (keys[0] if keys else None)
+        self.selected = selected
+        self.set_cards(cards)
+        return selected
+
     def card_widget(self, key: str) -> QFrame | None:
         """The card showing ``key`` (for tests and for scrolling to it)."""
         return next((w for w in self._cards if w.isVisible() and w.key == key), None)
