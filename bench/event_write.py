@@ -14,6 +14,10 @@ Prints, per mode:
   commit). "write path": the events were built before the clock started (what the
   writer sustains); "+ building": each submitter builds its ORM events as it goes
   (~30 µs an event of the same interpreter's time, so the process total is lower);
+* ``recorder.record_many(200)``: the app's machine facts on the DB worker, 200 part counts
+  per transaction (building the facts included; "confirm" is the transaction);
+* ``submit_row``: the same as "+ building", each submitter building the event's column
+  values as a dict (``GroupCommitWriter.submit_row``, no ORM object) — the machine-data path;
 * ``submit_many(100)``: the same, each submission a burst of 100 events (one future);
 * ``group@RATE``: a paced load of RATE events/s (default 20,000) — the latency an
   operator's confirmation sees at the target rate;
@@ -55,6 +59,14 @@ def make_event(i: int) -> ProcessSnapshotEvent:
                                 source_ts=T0 + dt.timedelta(milliseconds=i))
 
 
+def make_row(i: int) -> dict:
+    """The same event as its column values (``GroupCommitWriter.submit_row``): no ORM object."""
+    return {"station_id": STATION, "kind": "unit", "equipment_code": STATION,
+            "unit_serial": f"SN{i:09d}", "order_code": "WO-BENCH",
+            "values": {"temperature": 180.0 + (i % 7) * 0.1, "pressure": 95.5},
+            "source_ts": T0 + dt.timedelta(milliseconds=i)}
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -88,7 +100,7 @@ def bench_single(root: Path, seconds: float) -> dict:
 
 def bench_group(root: Path, name: str, seconds: float, threads: int, inflight: int,
                 max_batch: int = 5000, max_delay_s: float = 0.0, rate: float | None = None,
-                prebuilt: int = 0, chunk: int = 1) -> dict:
+                prebuilt: int = 0, chunk: int = 1, rows: bool = False) -> dict:
     """``prebuilt``: build that many events per thread before the clock starts (measures the
     write path alone); 0: each submitter builds its events as it goes (end to end)."""
     path, engine, sf = fresh_store(root, name)
@@ -126,6 +138,12 @@ def bench_group(root: Path, name: str, seconds: float, threads: int, inflight: i
             else:
                 with lock:
                     i = next(counter)
+                if rows:
+                    pending.append(writer.submit_row(ProcessSnapshotEvent, make_row(i)))
+                    sent += 1
+                    if len(pending) >= inflight:
+                        pending.pop(0).result(30)
+                    continue
                 ev = make_event(i)
             pending.append(writer.submit(ev))
             sent += 1
@@ -153,6 +171,32 @@ def bench_group(root: Path, name: str, seconds: float, threads: int, inflight: i
     out.update(check_store(engine, st.events))
     engine.dispose()
     return out
+
+
+def bench_recorder(root: Path, seconds: float, group: int = 200) -> dict:
+    """The app's machine-fact path: ``ProductionRecorder.record_many`` on one thread (the
+    DbWorker), each call a group of ``group`` part counts (what queued up while the previous
+    commit ran), written as rows."""
+    from hmi.services.recorder import ProductionRecorder
+
+    _, engine, sf = fresh_store(root, "recorder")
+    rec = ProductionRecorder(sf, STATION)
+    n = 0
+    lat: list[float] = []
+    t_end = time.perf_counter() + seconds
+    t0 = time.perf_counter()
+    while time.perf_counter() < t_end:
+        facts = [("production_count", {"kind": "good", "increment": 1, "raw": n + i + 1,
+                                       "source_ts": T0 + dt.timedelta(milliseconds=n + i)})
+                 for i in range(group)]
+        t = time.perf_counter()
+        rec.record_many(facts)
+        lat.append(time.perf_counter() - t)
+        n += group
+    el = time.perf_counter() - t0
+    engine.dispose()
+    return {"events_s": n / el, "commits_s": len(lat) / el, "batch": float(group),
+            "p50": pct(lat, 50), "p99": pct(lat, 99), "max": max(lat)}
 
 
 def check_store(engine, expected: int) -> dict:
@@ -194,6 +238,8 @@ def main() -> int:
         print(f"stores under {root} (WAL, synchronous=FULL); {secs:.0f} s per run")
         r = bench_single(root, min(secs, 2.0))
         print(fmt("single (1 tx/event)", r))
+        r = bench_recorder(root, min(secs, 3.0))
+        print(fmt("recorder.record_many(200)", r))
         pool = int(60_000 * secs / args.threads)  # more than the writer can take in secs
         r = bench_group(root, "group", secs, args.threads, args.inflight, prebuilt=pool)
         failed |= not r["store_ok"]
@@ -201,6 +247,9 @@ def main() -> int:
         r = bench_group(root, "group-e2e", secs, args.threads, args.inflight)
         failed |= not r["store_ok"]
         print(fmt(f"group x{args.threads} (+ building)", r))
+        r = bench_group(root, "group-rows", secs, args.threads, args.inflight, rows=True)
+        failed |= not r["store_ok"]
+        print(fmt(f"group x{args.threads} submit_row", r))
         r = bench_group(root, "group-chunk", secs, args.threads, args.inflight, prebuilt=pool,
                         chunk=100)
         failed |= not r["store_ok"]

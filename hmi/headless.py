@@ -76,6 +76,7 @@ class CommitPrinter:
         from sqlalchemy import event
 
         from hmi.store.base import EventMixin
+        from hmi.store.events import APPENDED_ROWS
 
         def after_flush(session, _ctx) -> None:
             seqs = [o.seq for o in session.new if isinstance(o, EventMixin)]
@@ -83,12 +84,16 @@ class CommitPrinter:
                 session.info.setdefault("hmi_committing", []).extend(seqs)
 
         def after_commit(session) -> None:
-            seqs = session.info.pop("hmi_committing", None)
+            seqs = session.info.pop("hmi_committing", None) or []
+            rows = session.info.pop(APPENDED_ROWS, None)
+            if rows:
+                seqs.extend(r["seq"] for _, r in rows)
             if seqs:
                 self.emit(seqs)
 
         def after_rollback(session) -> None:
             session.info.pop("hmi_committing", None)
+            session.info.pop(APPENDED_ROWS, None)
 
         event.listen(session_factory, "after_flush", after_flush)
         event.listen(session_factory, "after_commit", after_commit)
@@ -96,7 +101,7 @@ class CommitPrinter:
                      lambda session, _tx: after_rollback(session))
 
     def on_commit(self, events: list[Any]) -> None:
-        self.emit([e.seq for e in events])
+        self.emit([e["seq"] if isinstance(e, dict) else e.seq for e in events])
 
     def emit(self, seqs: list[int]) -> None:
         line = f"COMMIT {min(seqs)} {max(seqs)} {len(seqs)}\n".encode()
@@ -357,9 +362,10 @@ class HeadlessStation(QObject):
             now = dt.datetime.now(dt.UTC)
             try:
                 while sent < due:
-                    self.writer.submit(ProcessSnapshotEvent(
-                        station_id=station, kind="downsampled", equipment_code=LOAD_EQUIPMENT,
-                        values={"load": [sent, sent, sent]}, source_ts=now))
+                    self.writer.submit_row(ProcessSnapshotEvent, {
+                        "station_id": station, "kind": "downsampled",
+                        "equipment_code": LOAD_EQUIPMENT, "values": {"load": [sent, sent, sent]},
+                        "source_ts": now})
                     sent += 1
             except WriterClosed:
                 return

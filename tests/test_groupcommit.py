@@ -197,3 +197,66 @@ def test_mixed_stations_in_one_submission_are_refused(store):
     _, sf = store
     with GroupCommitWriter(sf) as writer, pytest.raises(ValueError, match="one station"):
         writer.submit_many([snapshot(1, "ST-10"), snapshot(2, "ST-20")])
+
+
+def test_rows_and_objects_are_stored_alike_in_submission_order(store):
+    """``submit_row`` (the machine-data path: no ORM object) stores exactly what the ORM
+    would: the same columns, timestamps in UTC read back aware, defaults filled in and
+    handed back to the submitter, seq in submission order across both kinds."""
+    path, sf = store
+    berlin = dt.timezone(dt.timedelta(hours=1))
+    local_ts = dt.datetime(2026, 3, 2, 7, 0, 0, 250, tzinfo=berlin)  # 06:00:00.000250 UTC
+    with GroupCommitWriter(sf) as writer:
+        a = writer.submit(snapshot(1))
+        b = writer.submit_row(ProcessSnapshotEvent, {
+            "station_id": ST, "kind": "unit", "equipment_code": ST, "unit_serial": "SN-ROW",
+            "values": {"t": 2.5, "ok": True}, "source_ts": local_ts, "actor_badge": "B-7"})
+        c = writer.submit_row(MachineStateEvent, {
+            "station_id": ST, "equipment_code": ST, "state_code": 3, "state_name": "faulted",
+            "source_ts": T0})
+        row, state_row = b.result(10), c.result(10)
+        assert a.result(10).seq == 1 and row["seq"] == 2 and state_row["seq"] == 3
+    assert row["recorded_at"].tzinfo is not None and row["id"] is not None
+    with sf() as s:
+        got = s.scalars(select(ProcessSnapshotEvent).where(
+            ProcessSnapshotEvent.unit_serial == "SN-ROW")).one()
+        assert got.id == row["id"] and got.seq == 2 and got.actor_badge == "B-7"
+        assert got.values == {"t": 2.5, "ok": True}
+        assert got.source_ts == local_ts and got.source_ts.tzinfo is not None
+        assert got.recorded_at == row["recorded_at"]
+        assert s.scalars(select(MachineStateEvent.state_name)).one() == "faulted"
+    # The text in the file is SQLAlchemy's own format (what its queries compare against).
+    con = sqlite3.connect(path)
+    try:
+        (text_ts,) = con.execute("SELECT source_ts FROM process_snapshot_event "
+                                 "WHERE unit_serial = 'SN-ROW'").fetchone()
+        (orm_ts,) = con.execute("SELECT source_ts FROM process_snapshot_event "
+                                "WHERE unit_serial = 'SN000001'").fetchone()
+    finally:
+        con.close()
+    assert text_ts == "2026-03-02 06:00:00.000250"
+    assert orm_ts == "2026-03-02 06:00:01.000000"
+
+
+def test_fast_timestamp_text_matches_sqlalchemy(store):
+    """The one-call timestamp text equals SQLAlchemy's bind processors' over awkward
+    values (microseconds 0, offsets, DST-free zones, leap day); naive ones are refused."""
+    from sqlalchemy.dialects import sqlite
+
+    from hmi.store.base import UTCDateTime
+    from hmi.store.rows import _fast_processor
+
+    dialect = sqlite.dialect()
+    col = ProcessSnapshotEvent.__table__.c.source_ts
+    proc = col.type.dialect_impl(dialect).bind_processor(dialect)
+    fast = _fast_processor(dialect, col, proc)
+    assert fast is not proc and isinstance(col.type, UTCDateTime)
+    zones = [dt.UTC, dt.timezone(dt.timedelta(hours=5, minutes=45)),
+             dt.timezone(dt.timedelta(hours=-9, minutes=-30))]
+    values = [dt.datetime(2028, 2, 29, 23, 59, 59, 999_999, tzinfo=z) for z in zones]
+    values += [dt.datetime(2026, 1, 1, 0, 0, 0, 0, tzinfo=z) for z in zones]
+    values += [dt.datetime(2026, 12, 31, 23, 30, 0, 1, tzinfo=z) for z in zones]
+    for v in values:
+        assert fast(v) == proc(v), v
+    with pytest.raises(ValueError, match="naive"):
+        fast(dt.datetime(2026, 1, 1))

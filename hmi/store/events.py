@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Integer, String, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hmi.store.base import Base, EventMixin
+from hmi.store.rows import insert_rows
 
 E = TypeVar("E", bound=EventMixin)
 
@@ -80,6 +81,32 @@ def append_events(session: Session, events: list[E]) -> list[E]:
         e.seq = first + i
     session.add_all(events)
     return events
+
+
+#: ``session.info`` key: the (class, values) rows :func:`append_rows` wrote in the open
+#: transaction.
+APPENDED_ROWS = "hmi_appended_rows"
+
+
+def append_rows(session: Session, items: list[tuple[type, dict[str, Any]]]
+                ) -> list[tuple[type, dict[str, Any]]]:
+    """:func:`append_events` for events given as (class, column values by attribute name)
+    of one station, numbered in list order: no ORM objects are built (they cost more than
+    writing the rows; :mod:`hmi.store.rows`). Each dict gets its ``seq``, ``id`` and
+    ``recorded_at``."""
+    if not items:
+        return items
+    station = items[0][1].get("station_id")
+    if not station or any(r.get("station_id") != station for _, r in items):
+        raise ValueError("append_rows takes events of one station, each with its station_id")
+    first = reserve_seqs(session, station, len(items))
+    for i, (_, r) in enumerate(items):
+        r["seq"] = first + i
+    insert_rows(session, items)
+    # What the transaction appended, for hooks that report commits (``after_commit`` sees
+    # no ORM objects for these rows): see hmi.headless.CommitPrinter.
+    session.info.setdefault(APPENDED_ROWS, []).extend(items)
+    return items
 
 
 def last_event(session: Session, model: type[E], station_id: str) -> E | None:
