@@ -37,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
                                            "clock skew"))
     seed = with_url(sub.add_parser("seed", help="import master-data files (each all or nothing)"))
     seed.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    apply = with_url(sub.add_parser(
+        "apply", help="make central versions of master data changed at stations (recipes "
+                      "approved, rolled back or retired at a panel)"))
+    apply.add_argument("--watch", type=float, metavar="SECONDS",
+                       help="keep running, applying new changes every SECONDS")
 
     orders = sub.add_parser("orders", help="ERP order import / production results export")
     osub = orders.add_subparsers(dest="action", required=True)
@@ -151,6 +156,24 @@ def _run(args: argparse.Namespace) -> int:
             kept = f" ({done} earlier file(s) stay imported)" if done else ""
             return _fail(f"nothing was imported from {args.files[done].name}{kept}:\n{exc}")
         return 0
+    if args.command == "apply":
+        from hmi.central.changes import CONFLICT, SKIPPED, apply_master_changes, watch
+
+        if args.watch:
+            if args.watch < 1:
+                return _fail("--watch takes at least 1 second")
+            watch(args.url, args.watch, report=lambda o: print(o.line(), flush=True))
+            return 0
+        outcomes = apply_master_changes(args.url)
+        for o in outcomes:
+            print(o.line())
+        bad = [o for o in outcomes if o.outcome in (CONFLICT, SKIPPED)]
+        print(f"{len(outcomes)} station change(s) looked at: "
+              f"{sum(o.outcome == 'applied' for o in outcomes)} applied, "
+              f"{sum(o.outcome == CONFLICT for o in outcomes)} in conflict, "
+              f"{sum(o.outcome == SKIPPED for o in outcomes)} skipped"
+              if outcomes else "no new station changes")
+        return 3 if bad else 0
     if args.command == "orders":
         from hmi.services import erp
 

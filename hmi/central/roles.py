@@ -111,6 +111,9 @@ def apply_security(conn: Connection) -> None:
             role_name varchar(63) PRIMARY KEY,
             station_id varchar(64) NOT NULL UNIQUE,
             created_at timestamptz NOT NULL DEFAULT now())""")
+    from hmi.central.changes import ensure_table
+
+    ensure_table(conn)  # station master-data changes applied centrally (never granted)
     run(f"""CREATE TABLE IF NOT EXISTS {SCHEMA}.schema_compat (
             revision varchar(64) PRIMARY KEY,
             central_head varchar(64) NOT NULL)""")

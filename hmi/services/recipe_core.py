@@ -128,6 +128,20 @@ class RecipeView:
         return next((p for p in self.parameters if p.name == name), None)
 
 
+def view_of(row: Any) -> RecipeView:
+    """The view of a stored ``Recipe`` row (station or central) with its parameters."""
+    return RecipeView(
+        code=row.code, version=row.version, status=row.status, name=row.name,
+        product_code=row.product_code, equipment_code=row.equipment_code,
+        machine_type=row.machine_type, requires_approval=bool(row.requires_approval),
+        source=row.source, created_at=row.created_at, valid_from=row.valid_from,
+        parameters=tuple(ParamSpec(
+            position=p.position, name=p.name, tag=p.tag, data_type=p.data_type,
+            value=p.value, unit=p.unit or "", min_value=p.min_value, max_value=p.max_value,
+            tolerance=p.tolerance, actual_tag=p.actual_tag) for p in row.parameters),
+    )
+
+
 def recipe_content(view: RecipeView) -> dict[str, Any]:
     """The version's canonical content: what is signed and sent up in a MasterChangeEvent.
 

@@ -92,6 +92,7 @@ from hmi.services.recipe_core import (
     recipe_content,
     value_for_tag,
     values_match,
+    view_of,
     watched_params,
     with_version,
 )
@@ -336,7 +337,7 @@ class RecipeService(QObject):
         now = self._clock()
         with self._sf.begin() as s:
             row = self._recipe_row(s, code, version)
-            if row is None or row.status != DRAFT or recipe_content(_view(row)) != content:
+            if row is None or row.status != DRAFT or recipe_content(view_of(row)) != content:
                 raise RecipeError(tr(CTX, "%1 was changed while it was being signed. Open it "
                                      "again and approve what you see.", view.label))
             row.status = RELEASED
@@ -853,7 +854,7 @@ class RecipeService(QObject):
 
     def _view_in(self, s: Session, code: str, version: int) -> RecipeView | None:
         row = self._recipe_row(s, code, version)
-        return None if row is None else _view(row)
+        return None if row is None else view_of(row)
 
     def _load_view(self, code: str, version: int) -> RecipeView | None:
         with self._sf() as s:
@@ -975,19 +976,6 @@ def _recipe() -> Any:
     from hmi.store.models import Recipe
 
     return Recipe
-
-
-def _view(row: Any) -> RecipeView:
-    return RecipeView(
-        code=row.code, version=row.version, status=row.status, name=row.name,
-        product_code=row.product_code, equipment_code=row.equipment_code,
-        machine_type=row.machine_type, requires_approval=bool(row.requires_approval),
-        source=row.source, created_at=row.created_at, valid_from=row.valid_from,
-        parameters=tuple(ParamSpec(
-            position=p.position, name=p.name, tag=p.tag, data_type=p.data_type,
-            value=p.value, unit=p.unit or "", min_value=p.min_value, max_value=p.max_value,
-            tolerance=p.tolerance, actual_tag=p.actual_tag) for p in row.parameters),
-    )
 
 
 def _checklist_of(ev: Any, view: RecipeView | None) -> list[ChecklistRow]:
