@@ -20,7 +20,6 @@ import collections
 import datetime as dt
 import logging
 import sys
-import threading
 import time
 import traceback
 import zoneinfo
@@ -40,10 +39,9 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication
 
 from hmi.config import StationConfig, resources_dir
-from hmi.services.production import ProductionMonitor
 from hmi.services.scans import ScanHub
 from hmi.services.session import StationSession
-from hmi.services.worker import DbWorker
+from hmi.services.station_core import StationCore
 from hmi.views.main_window import MainWindow
 from hmi.views.wedge import WedgeFilter
 
@@ -109,26 +107,15 @@ def _install_translator(app: QApplication, language: str) -> None:
             app.installTranslator(tr)
 
 
-class Station:
+class Station(StationCore):
     """Everything a running station holds, wired together."""
 
     def __init__(self, cfg: StationConfig, data_dir: Path, *, kiosk: bool,
                  trace: StartupTrace, simulator: Any = None) -> None:
-        self.cfg = cfg
-        self.data_dir = data_dir
+        self._init_core(cfg, data_dir, simulator)  # worker, monitor, fact queue (StationCore)
         self.trace = trace
-        # For sim://: a SimulatorProcess already spawned by the cli.
-        self.simulator = simulator
         self._first_value = asyncio.Event()
-        self._pending_facts: list[tuple[str, dict[str, Any]]] = []
-        self.worker = DbWorker()
         self.session = StationSession(self.worker)
-        self.recorder: Any = None
-        self._facts: list[tuple[str, dict[str, Any]]] = []
-        self._facts_job = False
-        self._facts_lock = threading.Lock()
-        # Counting waits for the baseline stored before the last shutdown.
-        self.monitor = ProductionMonitor(cfg, sink=self._record, baseline_known=False)
         self.scans = ScanHub()
         self.window = MainWindow(cfg, self.session, self.monitor, kiosk=kiosk, scans=self.scans)
         # Keyboard-wedge scanners: fast key bursts become scans, not typing.
@@ -141,59 +128,18 @@ class Station:
         self.history: Any = None
         self._process_tags = {t.name for t in cfg.process_tags()}
         self._history_backlog: collections.deque = collections.deque(maxlen=200_000)
-        self.driver: Any = None
-        # MES services that need the store (built once it is open; see _start_services).
-        self.downtime: Any = None
-        self.alarms: Any = None
         self.andon: Any = None
-        self.kpis: Any = None
-        self.order_stack: Any = None
         self.store_ready = asyncio.Event()  # set when opened, or when opening failed
         self.store_error = ""
         self._tasks: list[asyncio.Task] = []
         self.monitor.sig_snapshot_changed.connect(self._watch_first_value)
 
-    # -- facts to the store ----------------------------------------------------
-    def _record(self, kind: str, fields: dict[str, Any]) -> None:
-        if self.downtime is not None:  # stops and shift figures follow the same facts
-            self.downtime.on_fact(kind, fields)
-            self.kpis.on_fact(kind, fields)
-        if self.order_stack is not None:  # the running order, its tools, the drift watch
-            self.order_stack.on_fact(kind, fields)
-        if self.recorder is None:
-            # The store opens after the first machine values; facts that come
-            # earlier wait here (in order) rather than being lost.
-            self._pending_facts.append((kind, fields))
-            return
-        # Group commit on the DB worker: facts that arrive while it is busy are written
-        # together in one transaction when it gets to them (docs/durability.md).
-        with self._facts_lock:
-            self._facts.append((kind, fields))
-            if self._facts_job:
-                return
-            self._facts_job = True
-        self.worker.submit(self._write_facts,
-                           on_error=lambda exc: self.report_error(
-                               QCoreApplication.translate(
-                                   "app", "Could not save machine data: %1. Tell maintenance.")
-                               .replace("%1", str(exc)), exc))
+    # -- StationCore hooks -----------------------------------------------------
+    def _mark(self, what: str) -> None:
+        self.trace.mark(what)
 
-    def _write_facts(self) -> None:
-        """(DB worker) everything queued so far, in one transaction."""
-        with self._facts_lock:
-            batch, self._facts = self._facts, []
-            self._facts_job = False
-        try:
-            self.recorder.record_many(batch)
-        except Exception:  # one bad fact must not take the others with it: one by one
-            failed: Exception | None = None
-            for kind, fields in batch:
-                try:
-                    self.recorder.record(kind, fields)
-                except Exception as exc:  # noqa: BLE001 - reported below, the rest kept
-                    failed = failed or exc
-            if failed is not None:
-                raise failed from None
+    def _auth_ready(self, auth: Any) -> None:
+        self.session.attach(auth)
 
     def _watch_first_value(self, snap) -> None:
         if snap.has_live_data:
@@ -219,17 +165,8 @@ class Station:
             self._tasks.append(asyncio.ensure_future(self._open_scanner()))
 
     def on_tag_value(self, value: Any) -> None:
-        """Every value from the machine driver: to the monitor, process values also to history."""
-        self.monitor.on_tag_value(value)
-        if self.order_stack is not None:
-            self.order_stack.on_tag_value(value)
-        if self.alarms is not None:
-            self.alarms.on_tag_value(value)
-            if value.quality == "good":
-                if value.tag == "fault_code":
-                    self.downtime.on_fault_code(value.source_ts, int(value.value) or None)
-                elif value.tag == "cycle_time":
-                    self.kpis.on_cycle_time(value.source_ts, float(value.value))
+        """Every value from the machine driver (StationCore), process values also to history."""
+        super().on_tag_value(value)
         if value.tag in self._process_tags:
             if self.history is not None:
                 self.history.record(value)
@@ -285,11 +222,7 @@ class Station:
             self.store_ready.set()
             return
         # Back on the GUI thread: record what waited, then count from the baseline.
-        self.recorder = recorder
-        pending, self._pending_facts = self._pending_facts, []
-        for kind, fields in pending:
-            self._record(kind, fields)
-        self.monitor.restore_baseline(good, scrap)
+        pending = self._take_store(recorder, good, scrap)
         try:
             self._start_services()
             # The machine's state before the store was open (e.g. already stopped at start)
@@ -360,47 +293,18 @@ class Station:
 
     def _start_order_services(self) -> Any:
         """Orders, tooling, work instructions and recipes (issue 5; docs/orders.md)."""
-        from hmi.services.orderstack import OrderStack
-        from hmi.services.signatures import SignatureService
+        return self._start_order_stack(parent=self.window)
 
-        st = self.cfg.station
-        self.signatures = SignatureService(self.session_factory, self.auth, self.audit, st.id)
-        stack = OrderStack(self.worker, self.session_factory, station_id=st.id,
-                           line_code=st.line, audit=self.audit, signatures=self.signatures,
-                           tags={t.name: t for t in self.cfg.device_tags()},
-                           read_tag=self.read_tag, serials=self._serial_source(),
-                           verify_materials=self.cfg.traceability.verify_materials,
-                           low_parts=self.cfg.traceability.low_parts,
-                           process_tags=[t.name for t in self.cfg.process_tags()],
-                           parent=self.window)
-        for svc in stack.services():
-            svc.sig_error.connect(lambda text: self.window.show_error(text, "warning"))
-        self.order_stack = stack
-        stack.start()
-        return stack
+    def _service_error(self, text: str) -> None:
+        self.window.show_error(text, "warning")
 
     def _start_sync(self) -> None:
         """Store-and-forward to the central database when one is configured (docs/sync.md);
         without ``central_url`` the station runs standalone on its SQLite."""
-        self.sync = None
+        self.sync = self._make_sync(parent=self.window)
+        if self.sync is None:
+            return
         db = self.cfg.database
-        if not db.central_url:
-            return
-        from hmi.services.sync import SyncService
-
-        try:
-            self.sync = SyncService.for_station(
-                self.session_factory, db.central_url, self.cfg.station.id,
-                password_file=(self.cfg.resolve_path(db.central_password_file, self.data_dir)
-                               if db.central_password_file else None),
-                interval_s=db.sync_interval_s, backlog_budget=db.backlog_budget,
-                store_dir=str(self.cfg.resolve_path(db.local, self.data_dir).parent),
-                parent=self.window)
-        except Exception as exc:  # noqa: BLE001 - a bad URL or password file: said, station runs
-            self.report_error(QCoreApplication.translate(
-                "app", "Sync with the central database is off: %1. The station keeps "
-                "everything and sends it once this is fixed.").replace("%1", str(exc)), exc)
-            return
         # A bound method of a GUI-thread QObject: Qt queues the sync thread's signal to it.
         self.sync.sig_status.connect(self.window.show_sync)
         self.window.show_sync(self.sync.status)
@@ -409,9 +313,7 @@ class Station:
         from hmi.services.plant import PlantService
 
         self.plant = PlantService(db.central_url, self.cfg.station.line, self.cfg.station.id,
-                                  password_file=(self.cfg.resolve_path(
-                                      db.central_password_file, self.data_dir)
-                                      if db.central_password_file else None),
+                                  password_file=self._central_password_file(),
                                   parent=self.window)
         andon_view = self.window.screens.get("andon")
         if andon_view is not None:
@@ -468,35 +370,6 @@ class Station:
 
         return CodeRules.from_config([c.model_dump() for c in self.cfg.scanner.codes])
 
-    def _serial_source(self) -> Any:
-        """Serial and lot numbers from the station's scheme ([numbering]), continuing after
-        the highest number stored (a small indexed read at start). A template that could
-        collide between stations is refused with the reason and the station falls back to
-        numbers made of its id and the time (still unique to it)."""
-        import zoneinfo
-
-        from hmi.services.serials import SchemeError, SerialAllocator, SerialScheme
-
-        num, st = self.cfg.numbering, self.cfg.station
-        tz = zoneinfo.ZoneInfo(num.timezone or st.timezone)
-        try:
-            schemes = {kind: SerialScheme(template, prefixes=num.prefixes or None,
-                                          expected_per_period=num.expected_per_period, tz=tz,
-                                          gs1=num.gs1)
-                       for kind, template in (("serial", num.serial), ("lot", num.lot))}
-            for scheme in schemes.values():
-                scheme.check_station(st.id)
-        except (SchemeError, ValueError) as exc:
-            self.report_error(QCoreApplication.translate(
-                "app", "[numbering] in the station file: %1. Serial numbers are made from the "
-                "station id and the time until it is fixed.").replace("%1", str(exc)), exc)
-            return None
-        now = dt.datetime.now(dt.UTC)
-        with self.session_factory() as s:
-            allocators = {kind: SerialAllocator.from_store(s, scheme, st.id, kind=kind, now=now)
-                          for kind, scheme in schemes.items()}
-        return lambda t, kind: allocators[kind].next(t)
-
     def _spc_andon(self, alarm: Any) -> None:
         from hmi.services.andon import AndonError
 
@@ -505,26 +378,12 @@ class Station:
         except AndonError:
             pass  # a quality call is already open: the responder is on the way
 
-    def read_tag(self, name: str) -> tuple[Any, bool]:
-        """The newest value of a machine tag and whether it is Good and current."""
-        driver = self.driver
-        last = getattr(driver, "last_values", None)
-        value = last().get(name) if callable(last) else None
-        if value is None:
-            return None, False
-        return value.value, str(value.quality) == "good"
-
     def media_root(self) -> Any:
         """Where work-instruction media paths are relative to (the master-data folder)."""
         files = self.cfg.database.masterdata
         if files:
             return self.cfg.resolve_path(files[0], self.data_dir).parent
         return None
-
-    def _on_connection_state(self, state: Any, error: str = "") -> None:
-        self.monitor.on_connection_state(state, error)
-        if self.alarms is not None:
-            self.alarms.on_connection_state(state, error)
 
     # -- loaders for the screens (off the GUI thread) ---------------------------------
     def _load_shift_records(self, window: Any) -> tuple[list, list]:
@@ -572,70 +431,6 @@ class Station:
             on_done(result)
 
         self._tasks.append(asyncio.ensure_future(run()))
-
-    def _open_store_sync(self) -> None:
-        from hmi.services.audit import AuditWriter
-        from hmi.services.auth import AuthService
-        from hmi.services.masterdata import import_file
-        from hmi.services.recorder import ProductionRecorder
-        from hmi.store.engine import open_store
-
-        url = self.cfg.local_db_url(self.data_dir)
-        self.engine, self.session_factory = open_store(url)
-        for name in self.cfg.database.masterdata:
-            path = self.cfg.resolve_path(name, self.data_dir)
-            import_file(self.session_factory, path, station_id=self.cfg.station.id)
-        sec = self.cfg.security
-        audit = AuditWriter(self.cfg.station.id)
-        auth = AuthService(self.session_factory, self.cfg.station.id, audit=audit,
-                           max_failures=sec.max_pin_failures,
-                           window=dt.timedelta(minutes=sec.failure_window_min),
-                           lockout=dt.timedelta(minutes=sec.lockout_min),
-                           tz=zoneinfo.ZoneInfo(self.cfg.station.timezone))
-        recorder = ProductionRecorder(self.session_factory, self.cfg.station.id)
-        self.session.attach(auth)
-        self.audit, self.auth = audit, auth
-        return recorder, recorder.baseline()
-
-    async def _connect_machine(self) -> None:
-        from hmi.devices.base import DeviceError, open_driver
-
-        m = self.cfg.machine
-        try:
-            url = m.url
-            if m.scheme == "sim":
-                if self.simulator is None:
-                    raise RuntimeError("sim:// needs the simulator process (started by hmi.cli)")
-                url = await self.simulator.wait_ready()
-                if m.sim_protocol == "modbus":  # the same simulator, read over Modbus TCP
-                    url = self.simulator.urls["modbus"]
-                self.trace.mark("simulator_ready")
-            options: dict[str, Any] = {}
-            if url.startswith("opc.tcp://"):  # [machine.opcua]: security, login, trust store
-                from hmi.devices.opcua import ADMIN_ERRORS
-
-                security = self.cfg.opcua_security(self.data_dir)
-                if m.scheme == "sim":  # our own child process on loopback: trust its certificate
-                    from hmi.devices.sim.server import certificate_paths
-
-                    security = security.trusting(certificate_paths()[0])
-                options["security"] = security
-                # Problems only an administrator can fix (untrusted certificate, login refused)
-                # go on the banner; the driver retries them slowly and reports each once.
-                options["on_error"] = lambda exc: (
-                    self.report_error(exc.operator_message, exc)
-                    if isinstance(exc, ADMIN_ERRORS) else None)
-            self.driver = open_driver(url, self.cfg.device_tags(), on_value=self.on_tag_value,
-                                      on_state=self._on_connection_state,
-                                      wait_connected=False, **options)
-            await self.driver.__aenter__()
-            self.trace.mark("driver_started")
-        except DeviceError as exc:
-            self.report_error(exc.operator_message, exc)
-        except Exception as exc:  # noqa: BLE001
-            self.report_error(QCoreApplication.translate(
-                "app", "The machine connection could not be started: %1").replace("%1", str(exc)),
-                exc)
 
     async def aclose(self) -> None:
         for t in self._tasks:

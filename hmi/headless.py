@@ -4,14 +4,13 @@ without a window (servers, tests, the SIGKILL loops of tests/test_kill.py).
 What runs is what the windowed station runs behind its screens, built from the same
 pieces (:mod:`hmi.app` is not imported: it needs QtWidgets, which a server may lack):
 
-* the machine driver (``open_driver``; a ``sim://`` machine's simulator is spawned here
-  as the cli does for the window);
-* the :class:`~hmi.services.production.ProductionMonitor` and the
-  :class:`~hmi.services.recorder.ProductionRecorder` (counts and states as events, on the
-  one :class:`~hmi.services.worker.DbWorker`; facts arriving before the store is open
-  wait in order, the counter baseline is restored from the store);
+* the data path shared with the window, :class:`~hmi.services.station_core.StationCore`:
+  the machine driver (a ``sim://`` machine's simulator is spawned here as the cli does
+  for the window), the production monitor, machine facts group-committed on the one DB
+  worker (facts arriving before the store is open wait in order; the counter baseline is
+  restored), master data, audit and PINs, and with ``[database] central_url`` the
+  :class:`~hmi.services.sync.SyncService` on its own thread;
 * downtime and alarms, and the order services (:class:`~hmi.services.orderstack.OrderStack`);
-* with ``[database] central_url``: the sync engine (:mod:`hmi.sync`) on its own thread;
 * the event loop: plain asyncio on the main thread, which also pumps Qt's events
   (``QCoreApplication.processEvents``) so QTimers and the worker's queued signals work —
   no QtWidgets, no qasync (it imports QtWidgets).
@@ -43,15 +42,13 @@ import signal
 import sys
 import threading
 import time
-import zoneinfo
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject
 
 from hmi.config import StationConfig
-from hmi.services.production import ProductionMonitor
-from hmi.services.worker import DbWorker
+from hmi.services.station_core import StationCore
 
 log = logging.getLogger(__name__)
 
@@ -130,34 +127,21 @@ def simulator_for(cfg: StationConfig, data_dir: Path) -> Any:
     return sim
 
 
-class HeadlessStation(QObject):
-    """The station's devices, services and store without a window."""
+class HeadlessStation(QObject, StationCore):
+    """The station's devices, services and store without a window (the data path is
+    :class:`~hmi.services.station_core.StationCore`, shared with the windowed station)."""
 
     def __init__(self, cfg: StationConfig, data_dir: Path, *, simulator: Any = None,
                  print_commits: bool = False, load_rate: float = 0.0) -> None:
-        super().__init__()
-        self.cfg = cfg
-        self.data_dir = data_dir
-        self.simulator = simulator
-        self.worker = DbWorker()
-        self.monitor = ProductionMonitor(cfg, sink=self._record, baseline_known=False)
+        QObject.__init__(self)
+        self._init_core(cfg, data_dir, simulator)
         self.printer = CommitPrinter() if print_commits else None
         self.load_rate = load_rate
-        self.recorder: Any = None
-        self.session_factory: Any = None
-        self.engine: Any = None
-        self.driver: Any = None
-        self.downtime: Any = None
-        self.alarms: Any = None
-        self.order_stack: Any = None
         self.writer: Any = None
         self.errors: list[str] = []
-        self._pending: list[tuple[str, dict[str, Any]]] = []
         self._tasks: list[asyncio.Task] = []
         self._load_stop = threading.Event()
         self._load_thread: threading.Thread | None = None
-        self._sync_stop = threading.Event()
-        self._sync_thread: threading.Thread | None = None
         self.store_ready = asyncio.Event()
 
     # -- where it writes ---------------------------------------------------------------
@@ -167,71 +151,19 @@ class HeadlessStation(QObject):
                 f"history={self.cfg.history_path(self.data_dir)} "
                 f"machine={self.cfg.machine.url} pid={os.getpid()}")
 
-    # -- facts ---------------------------------------------------------------------------
-    def _record(self, kind: str, fields: dict[str, Any]) -> None:
-        if self.downtime is not None:
-            self.downtime.on_fact(kind, fields)
-        if self.order_stack is not None:
-            self.order_stack.on_fact(kind, fields)
-        if self.recorder is None:
-            self._pending.append((kind, fields))  # the store opens later; nothing is lost
-            return
-        self.worker.submit(self.recorder.record, kind, fields,
-                           on_error=lambda exc: self.report_error(
-                               f"could not save machine data: {exc}", exc))
-
-    def on_tag_value(self, value: Any) -> None:
-        self.monitor.on_tag_value(value)
-        if self.order_stack is not None:
-            self.order_stack.on_tag_value(value)
-        if self.alarms is not None:
-            self.alarms.on_tag_value(value)
-            if value.quality == "good" and value.tag == "fault_code":
-                self.downtime.on_fault_code(value.source_ts, int(value.value) or None)
-
-    def _on_connection_state(self, state: Any, error: str = "") -> None:
-        self.monitor.on_connection_state(state, error)
-        if self.alarms is not None:
-            self.alarms.on_connection_state(state, error)
-
+    # -- StationCore hooks ---------------------------------------------------------------
     def report_error(self, text: str, exc: BaseException | None = None) -> None:
         self.errors.append(text)
         log.error("%s", text, exc_info=exc)
 
-    def read_tag(self, name: str) -> tuple[Any, bool]:
-        last = getattr(self.driver, "last_values", None)
-        value = last().get(name) if callable(last) else None
-        if value is None:
-            return None, False
-        return value.value, str(value.quality) == "good"
+    def _store_opened(self, session_factory: Any) -> None:
+        if self.printer is not None:  # before master data: its events are printed too
+            self.printer.attach(session_factory)
 
     # -- start ---------------------------------------------------------------------------
     async def start(self) -> None:
         self._tasks.append(asyncio.ensure_future(self._connect_machine()))
         await self._open_store()
-
-    def _open_store_sync(self) -> tuple[Any, tuple[int | None, int | None]]:
-        from hmi.services.audit import AuditWriter
-        from hmi.services.auth import AuthService
-        from hmi.services.masterdata import import_file
-        from hmi.services.recorder import ProductionRecorder
-        from hmi.store.engine import open_store
-
-        self.engine, self.session_factory = open_store(self.cfg.local_db_url(self.data_dir))
-        if self.printer is not None:
-            self.printer.attach(self.session_factory)
-        for name in self.cfg.database.masterdata:
-            import_file(self.session_factory, self.cfg.resolve_path(name, self.data_dir),
-                        station_id=self.cfg.station.id)
-        sec = self.cfg.security
-        self.audit = AuditWriter(self.cfg.station.id)
-        self.auth = AuthService(self.session_factory, self.cfg.station.id, audit=self.audit,
-                                max_failures=sec.max_pin_failures,
-                                window=dt.timedelta(minutes=sec.failure_window_min),
-                                lockout=dt.timedelta(minutes=sec.lockout_min),
-                                tz=zoneinfo.ZoneInfo(self.cfg.station.timezone))
-        recorder = ProductionRecorder(self.session_factory, self.cfg.station.id)
-        return recorder, recorder.baseline()
 
     async def _open_store(self) -> None:
         try:
@@ -240,11 +172,7 @@ class HeadlessStation(QObject):
             self.report_error(f"the station database could not be opened: {exc}", exc)
             self.store_ready.set()
             raise
-        self.recorder = recorder
-        pending, self._pending = self._pending, []
-        for kind, fields in pending:
-            self._record(kind, fields)
-        self.monitor.restore_baseline(good, scrap)
+        pending = self._take_store(recorder, good, scrap)
         try:
             self._start_services()
             for kind, fields in pending:
@@ -253,91 +181,31 @@ class HeadlessStation(QObject):
             self.report_error(f"downtime, alarms or orders could not be started: {exc}", exc)
         if self.load_rate > 0:
             self._start_load()
-        if self.cfg.database.central_url:
-            self._start_sync()
+        self.sync = self._make_sync(parent=self)
+        if self.sync is not None:
+            self.sync.sig_status.connect(self._sync_status)
+            self.sync.start()
+            log.info("syncing to %s", self.cfg.database.central_url)
         self.store_ready.set()
 
-    def _start_sync(self) -> None:
-        """Store-and-forward to ``[database] central_url`` (hmi.sync) on its own thread.
-        The password comes from ``HMI_CENTRAL_PASSWORD_FILE`` (a 0600 file) or libpq's
-        own sources (PGPASSFILE, ~/.pgpass); never from the station file."""
-        try:
-            from hmi.sync.engine import SyncEngine
-        except ImportError as exc:
-            self.report_error(f"central_url is set but sync is not available: {exc}")
-            return
-        engine = SyncEngine(self.session_factory, self.cfg.database.central_url,
-                            self.cfg.station.id,
-                            password_file=os.environ.get("HMI_CENTRAL_PASSWORD_FILE") or None)
-        self.sync_engine = engine
-
-        def report(rep: Any) -> None:
-            for err in getattr(rep, "errors", ()) or ():
-                log.warning("sync: %s", err)
-
-        self._sync_thread = threading.Thread(
-            target=engine.run_forever, args=(self._sync_stop,),
-            kwargs={"interval_s": 1.0, "on_report": report}, name="hmi-sync", daemon=True)
-        self._sync_thread.start()
-        log.info("syncing to %s", self.cfg.database.central_url)
+    def _sync_status(self, status: Any) -> None:
+        """(loop thread, queued from the sync thread) errors to the log."""
+        if status.last_error:
+            log.warning("sync: %s", status.last_error)
 
     def _start_services(self) -> None:
         from hmi.services.alarms import AlarmService
         from hmi.services.downtime import DowntimeService
-        from hmi.services.orderstack import OrderStack
-        from hmi.services.signatures import SignatureService
 
-        cfg, sf, st = self.cfg, self.session_factory, self.cfg.station
+        cfg, sf = self.cfg, self.session_factory
         self.downtime = DowntimeService(cfg, self.worker, sf, audit=self.audit, parent=self)
         self.alarms = AlarmService(cfg, self.worker, sf, audit=self.audit, parent=self)
-        self.downtime.sig_error.connect(lambda text: self.report_error(text))
+        self.downtime.sig_error.connect(self._service_error)
         self.downtime.start()
         self.alarms.start()
         self.alarms.on_connection_state(self.monitor.snapshot.connection)
-        self.signatures = SignatureService(sf, self.auth, self.audit, st.id)
-        stack = OrderStack(self.worker, sf, station_id=st.id, line_code=st.line,
-                           audit=self.audit, signatures=self.signatures,
-                           tags={t.name: t for t in cfg.device_tags()}, read_tag=self.read_tag,
-                           verify_materials=cfg.traceability.verify_materials,
-                           low_parts=cfg.traceability.low_parts,
-                           process_tags=[t.name for t in cfg.process_tags()], parent=self)
-        for svc in stack.services():
-            svc.sig_error.connect(lambda text: self.report_error(text))
+        stack = self._start_order_stack(parent=self)
         self.downtime.sig_ready.connect(lambda: stack.set_calendar(self.downtime.calendar))
-        self.order_stack = stack
-        stack.start()
-
-    async def _connect_machine(self) -> None:
-        from hmi.devices.base import DeviceError, open_driver
-
-        m = self.cfg.machine
-        try:
-            url = m.url
-            options: dict[str, Any] = {}
-            if m.scheme == "sim":
-                if self.simulator is None:
-                    raise RuntimeError("sim:// needs the simulator process (simulator_for)")
-                url = await self.simulator.wait_ready()
-                if m.sim_protocol == "modbus":
-                    url = self.simulator.urls["modbus"]
-            if url.startswith("opc.tcp://"):
-                security = self.cfg.opcua_security(self.data_dir)
-                if m.scheme == "sim":  # our own child on loopback: trust its certificate
-                    from hmi.devices.sim.server import certificate_paths
-
-                    security = security.trusting(certificate_paths()[0])
-                options["security"] = security
-                options["on_error"] = lambda exc: self.report_error(
-                    getattr(exc, "operator_message", str(exc)), exc)
-            self.driver = open_driver(url, self.cfg.device_tags(), on_value=self.on_tag_value,
-                                      on_state=self._on_connection_state,
-                                      wait_connected=False, **options)
-            await self.driver.__aenter__()
-            log.info("machine driver started for %s", url)
-        except DeviceError as exc:
-            self.report_error(exc.operator_message, exc)
-        except Exception as exc:  # noqa: BLE001
-            self.report_error(f"the machine connection could not be started: {exc}", exc)
 
     # -- synthetic load (tests and benches) --------------------------------------------------
     def _start_load(self) -> None:
@@ -389,9 +257,8 @@ class HeadlessStation(QObject):
             self.order_stack.shutdown()  # produced units in memory are written (worker FIFO)
         if self.writer is not None:
             self.writer.close()  # everything submitted is committed
-        self._sync_stop.set()
-        if self._sync_thread is not None:
-            self._sync_thread.join(15)
+        if self.sync is not None:
+            self.sync.stop(15)
         self.worker.shutdown()  # every queued write is committed
         QCoreApplication.processEvents()  # deliver the last results
         if self.engine is not None:
