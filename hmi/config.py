@@ -448,8 +448,17 @@ class UiSection(_Strict):
     kiosk: bool = False
     width: int = Field(default=1280, ge=800)
     height: int = Field(default=800, ge=480)
+    # Lock the screen after this many seconds without a touch (0 = never): live machine
+    # status stays visible read-only; any action asks for badge + PIN again.
+    lock_after_s: int = Field(default=120, ge=0)
     # Log the person out after this many seconds without a touch (0 = never).
     idle_logout_s: int = Field(default=300, ge=0)
+    # Several operators signed in at this station at once (hand-over keeps both until
+    # the leaving one logs out); false: a new login replaces the person signed in.
+    multi_operator: bool = False
+    # The on-screen keyboard and keypad for every text and number field (no physical
+    # keyboard needed); false on a station with a keyboard.
+    on_screen_keyboard: bool = True
     # Repaint rate cap for live values and charts.
     # Snapshots and charts at most this often; 30 keeps tag-to-pixel p99 within the
     # sampling interval + 50 ms (docs/performance.md), 10 adds up to 100 ms.
@@ -460,6 +469,23 @@ class SecuritySection(_Strict):
     max_pin_failures: int = Field(default=5, ge=1, le=20)
     failure_window_min: int = Field(default=10, ge=1)
     lockout_min: int = Field(default=5, ge=1)
+
+
+class UpkeepSection(_Strict):
+    """Local housekeeping (docs/upkeep.md)."""
+
+    # Events already confirmed by the central database and older than this are pruned
+    # from the station's store (never an unsent one). 0 = keep everything.
+    retention_days: int = Field(default=90, ge=0)
+    # A standalone station (no central_url) has nobody to send to: prune it too?
+    prune_standalone: bool = False
+    # Rotating log files: where, how large each, how many kept.
+    log_dir: str = "{data_dir}/logs"
+    log_max_mb: int = Field(default=10, ge=1, le=1024)
+    log_backups: int = Field(default=5, ge=1, le=100)
+    # Warn an administrator when the disk holding the store (and its audit trail) has
+    # less than this free.
+    audit_min_free_mb: int = Field(default=2048, ge=16)
 
 
 class HistorySection(_Strict):
@@ -580,6 +606,7 @@ class StationConfig(_Strict):
     numbering: NumberingSection = NumberingSection()
     labels: LabelsSection = LabelsSection()
     traceability: TraceabilitySection = TraceabilitySection()
+    upkeep: UpkeepSection = UpkeepSection()
 
     @model_validator(mode="after")
     def _alarm_tags_exist(self) -> StationConfig:
