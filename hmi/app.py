@@ -302,9 +302,16 @@ class Station(StationCore):
         """Store-and-forward to the central database when one is configured (docs/sync.md);
         without ``central_url`` the station runs standalone on its SQLite."""
         self.sync = self._make_sync(parent=self.window)
+        db = self.cfg.database
+        from hmi.services.quarantine import QuarantineService
+
+        self.quarantine = QuarantineService(
+            self.worker, self.session_factory, self.cfg.station.id, audit=self.audit,
+            central_url=db.central_url if self.sync is not None else "",
+            password_file=self._central_password_file(), parent=self.window)
+        self.window.attach_sync_page(self.quarantine, self.sync)
         if self.sync is None:
             return
-        db = self.cfg.database
         # A bound method of a GUI-thread QObject: Qt queues the sync thread's signal to it.
         self.sync.sig_status.connect(self.window.show_sync)
         self.window.show_sync(self.sync.status)
@@ -435,6 +442,8 @@ class Station(StationCore):
     async def aclose(self) -> None:
         for t in self._tasks:
             t.cancel()
+        if getattr(self, "quarantine", None) is not None:
+            self.quarantine.shutdown()
         if self.downtime is not None:
             self.kpis.stop()
             self.downtime.shutdown()

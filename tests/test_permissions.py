@@ -73,7 +73,7 @@ def test_require_returns_the_actor_and_every_permission_has_text():
         "production.view", "order.start", "downtime.classify", "downtime.reclassify",
         "inspection.record", "inspection.sign", "maintenance.log", "recipe.download",
         "recipe.approve", "masterdata.import", "user.manage", "audit.view",
-        "alarm.acknowledge", "kiosk.exit", "tool.reset", "instruction.signoff",
+        "alarm.acknowledge", "kiosk.exit", "tool.reset", "instruction.signoff", "sync.resolve",
     }
     assert OrderService.start.__required_permission__ == P.ORDER_START
     assert P.describe("no.such") == "use 'no.such'"

@@ -45,6 +45,7 @@ ALARM_ACKNOWLEDGE = "alarm.acknowledge"
 KIOSK_EXIT = "kiosk.exit"
 TOOL_RESET = "tool.reset"
 INSTRUCTION_SIGNOFF = "instruction.signoff"
+SYNC_RESOLVE = "sync.resolve"
 
 #: What each permission lets a person do, phrased to follow "may not …" / "to …".
 PERMISSION_TEXT: dict[str, str] = {
@@ -64,6 +65,7 @@ PERMISSION_TEXT: dict[str, str] = {
     KIOSK_EXIT: "leave the station application",
     TOOL_RESET: "reset a tool's life counter after maintenance",
     INSTRUCTION_SIGNOFF: "sign off a work-instruction step",
+    SYNC_RESOLVE: "settle rows the central database refused (send again or mark resolved)",
 }
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(PERMISSION_TEXT)

@@ -407,3 +407,49 @@ def _parse_sqlite_dt(v):
     if isinstance(v, str):
         return dt.datetime.fromisoformat(v)
     return v
+
+
+@dataclass
+class Resent:
+    """What :func:`resend_row` did with one station event."""
+
+    #: "sent" (new centrally), "already_there" (the same event was there: nothing to do) or
+    #: "refused" (``reason`` says why, in the server's words as the push records them)
+    outcome: str
+    reason: str = ""
+
+
+def resend_row(pusher: Pusher, pg, table: str, seq: int) -> Resent:
+    """Send one of the station's events again (an administrator's retry of a refused row).
+
+    The row is read from the station's own table by ``(station_id, seq)`` — as it is now,
+    not from the quarantine entry's copy — and sent through the push's own per-table path
+    (staging table, ``INSERT … ON CONFLICT DO NOTHING``) in one central transaction, so a
+    row already there is never doubled. A refusal the row can cause comes back as
+    ``Resent("refused", reason)``; anything else (unreachable, schema, permission) raises."""
+    if table not in pusher._cols:
+        raise SyncError(f"{table} is not an event table of this station: it cannot be sent")
+    cols = pusher._cols[table]
+    with pusher._sf() as s:
+        raw = s.connection().connection.driver_connection  # sqlite3: the row as stored
+        row = raw.execute(
+            f"SELECT {', '.join(_q(c) for c in cols)} FROM {_q(table)} "
+            "WHERE station_id = ? AND seq = ?", (pusher.station_id, seq)).fetchone()
+    if row is None:
+        raise SyncError(f"the station's store holds no {table} row with station "
+                        f"{pusher.station_id} seq {seq}: there is nothing to send")
+    pusher.prepare(pg, recheck=True)
+    try:
+        with pg.transaction(), pg.cursor() as cur:
+            inserted, taken = pusher._send_chunk(cur, table, [tuple(row)])
+    except Exception as exc:
+        if not _is_row_error(exc):
+            raise
+        return Resent("refused", f"{type(exc).__name__}: {str(exc).strip().splitlines()[0]}")
+    if inserted:
+        return Resent("sent")
+    if taken:
+        return Resent("refused", f"the central database already holds a different event as "
+                                 f"station {pusher.station_id} seq {seq}: was this station's "
+                                 "store replaced or its station id given to another station?")
+    return Resent("already_there")

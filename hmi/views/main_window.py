@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.header.sig_alarms_tapped.connect(lambda: self._go_if_logged_in("alarms"))
+        self.header.sig_sync_tapped.connect(lambda: self._go_if_logged_in("sync"))
         self.header.sig_andon_tapped.connect(lambda: self._go_if_logged_in("andon"))
         monitor.sig_snapshot_changed.connect(self.show_snapshot)
         session.sig_user_logged_in.connect(self._on_login)
@@ -412,7 +413,28 @@ class MainWindow(QMainWindow):
         if screen is None:
             return
         self.stack.setCurrentWidget(screen)
-        self.nav_buttons[key].setChecked(True)
+        button = self.nav_buttons.get(key)
+        if button is not None:
+            button.setChecked(True)
+        else:  # a screen reached from the header (sync): no navigation button is "here"
+            self._nav_group.setExclusive(False)
+            for b in self.nav_buttons.values():
+                b.setChecked(False)
+            self._nav_group.setExclusive(True)
+
+    def attach_sync_page(self, quarantine: Any, sync: Any) -> None:
+        """The Sync screen (health and refused rows; docs/sync.md), opened from the header's
+        sync indicator. ``sync`` None: a standalone station (the page says sync is off)."""
+        from hmi.views.syncpage import SyncPage
+
+        page = SyncPage(quarantine, self._session, self._cfg.station.timezone, parent=self.stack)
+        self.sync_page = page
+        self.stack.addWidget(page)
+        self.screens["sync"] = page
+        if sync is not None:
+            sync.sig_status.connect(page.show_status)  # queued from the sync thread
+            page.sig_sync_now.connect(sync.sync_now)
+            page.show_status(sync.status)
 
     def _on_login(self, actor) -> None:
         self.header.set_user(actor.name)

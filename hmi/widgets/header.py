@@ -26,10 +26,12 @@ class _Indicator(QPushButton):
 
 
 class HeaderBar(QFrame):
-    """``sig_alarms_tapped`` / ``sig_andon_tapped``: the indicators lead to their screens."""
+    """``sig_alarms_tapped`` / ``sig_andon_tapped`` / ``sig_sync_tapped``: the indicators
+    lead to their screens."""
 
     sig_alarms_tapped = Signal()
     sig_andon_tapped = Signal()
+    sig_sync_tapped = Signal()
 
     def __init__(self, station_text: str, timezone: str = "UTC",
                  parent: QWidget | None = None) -> None:
@@ -52,8 +54,10 @@ class HeaderBar(QFrame):
         self.scanner.setObjectName("linkLabel")
         self.scanner.hide()
         # Shown only when a central database is configured: sync health (docs/sync.md).
-        self.sync = QLabel("", self)
-        self.sync.setObjectName("syncLabel")
+        # Tapping it opens the Sync screen (health, refused rows).
+        self.sync = _Indicator("", self)
+        self.sync.setObjectName("syncIndicator")
+        self.sync.clicked.connect(self.sig_sync_tapped)
         self.sync.hide()
         # Unacknowledged alarms and open andon calls stand out on every screen.
         self.alarms = _Indicator(self.tr("No alarms"), self)
@@ -143,9 +147,7 @@ class HeaderBar(QFrame):
 
     def set_sync(self, text: str, severity: str) -> None:
         """Sync with the central database: quiet when all is sent, amber/red when not."""
-        if self.sync.text() != text:
-            self.sync.setText(text)
-        set_props(self.sync, severity=severity)
+        self.sync.show_state(text, severity)
         self.sync.show()
 
     def set_user(self, text: str) -> None:
