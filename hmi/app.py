@@ -118,6 +118,11 @@ class Station(StationCore):
         self.session = StationSession(self.worker)
         self.scans = ScanHub()
         self.window = MainWindow(cfg, self.session, self.monitor, kiosk=kiosk, scans=self.scans)
+        # The on-screen keyboard and keypad for every text and number field (docs/keyboard.md).
+        from hmi.views.osk import OskController
+
+        self.osk = OskController.install(self.window, enabled=cfg.ui.on_screen_keyboard,
+                                         language=cfg.ui.language)
         # Keyboard-wedge scanners: fast key bursts become scans, not typing.
         self.wedge = WedgeFilter.from_config(cfg.scanner, parent=self.window)
         self.wedge.scanned.connect(self.scans.deliver)

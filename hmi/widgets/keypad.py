@@ -47,6 +47,11 @@ class Keypad(QWidget):
     def set_target(self, line_edit: QLineEdit | None) -> None:
         self._target = line_edit
 
+    def target(self) -> QLineEdit | None:
+        """The field this keypad types into (the on-screen keyboard leaves that field alone
+        while this keypad is visible: hmi.views.osk)."""
+        return self._target
+
     def press(self, key: str) -> None:
         if key == "enter":
             self.sig_enter_pressed.emit()
