@@ -49,8 +49,8 @@ def _station_parser() -> argparse.ArgumentParser:
         description="MES operator station. Other commands: `hmi masterdata import FILE`, "
                     "`hmi orders import FILE|export`, `hmi tags browse URL`, "
                     "`hmi certs list|accept|reject`, "
-                    "`hmi central init|upgrade|status|seed|orders|role`, "
-                    "`hmi sync status|quarantine`.",
+                    "`hmi central init|upgrade|status|seed|apply|orders|role`, "
+                    "`hmi sync status|quarantine`, `hmi audit verify`.",
     )
     src = p.add_mutually_exclusive_group()
     src.add_argument("--demo", action="store_true",
@@ -310,6 +310,11 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["orders"]:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
         return orders_main(argv[1:])
+    if argv[:1] == ["audit"]:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        from hmi.auditcli import main as audit_main
+
+        return audit_main(argv[1:])
     if argv[:1] == ["sync"]:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
         return sync_main(argv[1:])

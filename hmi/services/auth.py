@@ -36,6 +36,13 @@ badge, so it survives a restart: ``max_failures`` wrong PINs within ``window`` l
 the badge for ``lockout`` from the last wrong PIN. A successful login (or an unlock by
 someone with ``user.manage``) resets the count; so does the end of a lockout.
 Attempts while locked are recorded but neither count nor extend the lockout.
+
+Audit
+-----
+Every attempt is an audit entry (``login``/``login_failed``, ``reauthenticate``/
+``reauthenticate_failed``, ``unlock``); the wrong PIN that locks a badge adds a
+``lockout`` entry in the same transaction; ``logout`` and PIN changes are audited too
+(docs/audit.md lists every security action).
 """
 
 from __future__ import annotations
@@ -52,7 +59,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hmi.services.audit import AuditWriter
+from hmi.services.audit import ACTION_LOCKOUT, AuditWriter, iso_utc
 from hmi.services.i18n import tr
 from hmi.services.permissions import USER_MANAGE, Actor, require
 from hmi.store.base import MasterStatus, utcnow
@@ -427,6 +434,19 @@ class AuthService:
             self._record_attempt(session, badge, REASON_WRONG_PIN, purpose, now)
             session.flush()
             state = self._lock_state(session, badge, now)
+            if state.locked_until is not None:
+                # This wrong PIN reached the limit: the lockout is its own security event.
+                self._audit.record(
+                    session,
+                    actor_badge=badge,
+                    action=ACTION_LOCKOUT,
+                    entity="user_account",
+                    entity_id=badge,
+                    new={"locked_until": state.locked_until, "failures": self.max_failures,
+                         "window_s": int(self.window.total_seconds()), "purpose": purpose},
+                    detail=f"badge {badge} locked until {iso_utc(state.locked_until)} after "
+                           f"{self.max_failures} wrong PINs",
+                )
             session.commit()
         log.info("%s for badge %s: wrong PIN (%d recent)", purpose, badge, state.recent_failures)
         if state.locked_until is not None:

@@ -13,6 +13,17 @@ The check happens **inside the service** that does the work::
 Hiding or disabling a button is only a courtesy to the operator; a view that forgets
 to do so still cannot start an order for someone without ``order.start``.
 
+Every refusal is audited without the service doing anything: :func:`require` (and so
+``@requires``) hands each :class:`PermissionDenied` to the process-wide *refusal
+recorder* before raising it. The station sets the recorder at start-up
+(:func:`set_refusal_recorder` with ``hmi.services.audit.RefusalAuditor``, which writes an
+audit entry ``permission_refused`` on the database worker). A service that writes its own,
+more specific refusal entry passes ``record=False`` so nothing is recorded twice.
+
+:data:`DEFAULT_ROLES` is the permission matrix the project ships (the demo master data's
+``[[roles]]`` and docs/audit.md hold exactly this table); a plant's own master data
+replaces it (roles are versioned master data, docs/masterdata.md).
+
 Pure Python: no Qt, no database.
 """
 
@@ -21,6 +32,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -71,6 +83,36 @@ PERMISSION_TEXT: dict[str, str] = {
 ALL_PERMISSIONS: frozenset[str] = frozenset(PERMISSION_TEXT)
 
 
+@dataclass(frozen=True)
+class RoleDefault:
+    """One row of the shipped permission matrix."""
+
+    code: str
+    name: str
+    permissions: frozenset[str]
+
+
+_OPERATOR = frozenset({PRODUCTION_VIEW, ORDER_START, DOWNTIME_CLASSIFY, INSPECTION_RECORD,
+                       RECIPE_DOWNLOAD, ALARM_ACKNOWLEDGE})
+
+#: The shipped permission matrix (operator, team lead, maintenance, process engineer,
+#: admin). Roles come from master data; this is what the demo master data (and a plant
+#: that copies it) grants. A test keeps resources/masterdata/demo.toml and docs/audit.md
+#: equal to this table.
+DEFAULT_ROLES: tuple[RoleDefault, ...] = (
+    RoleDefault("operator", "Operator", _OPERATOR),
+    RoleDefault("team_lead", "Team lead", _OPERATOR | {
+        DOWNTIME_RECLASSIFY, INSPECTION_SIGN, AUDIT_VIEW, INSTRUCTION_SIGNOFF}),
+    RoleDefault("maintenance", "Maintenance technician", frozenset({
+        PRODUCTION_VIEW, DOWNTIME_CLASSIFY, DOWNTIME_RECLASSIFY, MAINTENANCE_LOG,
+        ALARM_ACKNOWLEDGE, TOOL_RESET})),
+    RoleDefault("process_engineer", "Process engineer", frozenset({
+        PRODUCTION_VIEW, RECIPE_DOWNLOAD, RECIPE_APPROVE, INSPECTION_SIGN, MASTERDATA_IMPORT,
+        AUDIT_VIEW, ALARM_ACKNOWLEDGE})),
+    RoleDefault("admin", "Administrator", ALL_PERMISSIONS),
+)
+
+
 def describe(permission: str) -> str:
     """Operator-facing text for ``permission`` (the name itself if it is unknown)."""
     text = PERMISSION_TEXT.get(permission)
@@ -85,6 +127,8 @@ class Actor:
     name: str
     roles: tuple[str, ...] = ()
     permissions: frozenset[str] = frozenset()
+    #: UI language while this person is logged in (master data); None: the station's.
+    language: str | None = None
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions
@@ -101,9 +145,11 @@ class PermissionDenied(Exception):
     ``operator_message`` (also ``str(exc)``) is meant for the screen.
     """
 
-    def __init__(self, permission: str, actor: Actor | None) -> None:
+    def __init__(self, permission: str, actor: Actor | None, *, where: str = "") -> None:
         self.permission = permission
         self.actor = actor
+        #: The service method (qualified name) that refused, for the audit trail.
+        self.where = where
         if actor is None:
             message = tr("permissions", "Nobody is logged in. Log in with your badge to %1.",
                          describe(permission))
@@ -114,18 +160,62 @@ class PermissionDenied(Exception):
         super().__init__(message)
 
 
-def require(actor: Actor | None, permission: str) -> Actor:
-    """Return ``actor`` if they hold ``permission``; raise :class:`PermissionDenied` if not."""
+#: Called with every :class:`PermissionDenied` that :func:`require` raises.
+RefusalRecorder = Callable[[PermissionDenied], None]
+_refusal_recorder: RefusalRecorder | None = None
+
+
+def set_refusal_recorder(recorder: RefusalRecorder | None) -> RefusalRecorder | None:
+    """Install the process-wide refusal recorder (None: none); returns the previous one.
+
+    The recorder must not block (submit the write to the database worker) and must not
+    raise; if it does, the error is logged and the refusal is raised all the same.
+    """
+    global _refusal_recorder
+    previous, _refusal_recorder = _refusal_recorder, recorder
+    return previous
+
+
+def refusal_recorder() -> RefusalRecorder | None:
+    """The recorder :func:`set_refusal_recorder` installed, or None."""
+    return _refusal_recorder
+
+
+def _caller() -> str:
+    try:
+        frame = sys._getframe(2)  # require -> _caller: the frame that called require()
+    except ValueError:  # pragma: no cover - no such frame
+        return ""
+    return getattr(frame.f_code, "co_qualname", frame.f_code.co_name)
+
+
+def require(actor: Actor | None, permission: str, *, where: str = "",
+            record: bool = True) -> Actor:
+    """Return ``actor`` if they hold ``permission``; raise :class:`PermissionDenied` if not.
+
+    A refusal is handed to the refusal recorder first (the audit trail), unless
+    ``record`` is False — for a service that audits the refusal itself. ``where`` names
+    the refusing service action (default: the calling function's qualified name).
+    """
     if permission not in ALL_PERMISSIONS:
         # A typo here would make the check refuse everyone; say so loudly in the log.
         log.warning("permission check for unknown permission %r", permission)
     if actor is None or permission not in actor.permissions:
+        where = where or _caller()
         log.info(
-            "permission %s refused for %s",
+            "permission %s refused for %s in %s",
             permission,
             "nobody logged in" if actor is None else f"badge {actor.badge}",
+            where or "?",
         )
-        raise PermissionDenied(permission, actor)
+        exc = PermissionDenied(permission, actor, where=where)
+        recorder = _refusal_recorder
+        if record and recorder is not None:
+            try:
+                recorder(exc)
+            except Exception:  # noqa: BLE001 - the refusal itself must still happen
+                log.exception("the refusal of %s could not be recorded", permission)
+        raise exc
     return actor
 
 
@@ -144,7 +234,7 @@ def requires(permission: str) -> Callable[[F], F]:
 
             @functools.wraps(fn)
             async def async_wrapper(self, actor: Actor | None, *args, **kwargs):
-                require(actor, permission)
+                require(actor, permission, where=fn.__qualname__)
                 return await fn(self, actor, *args, **kwargs)
 
             wrapper: Any = async_wrapper
@@ -152,7 +242,7 @@ def requires(permission: str) -> Callable[[F], F]:
 
             @functools.wraps(fn)
             def sync_wrapper(self, actor: Actor | None, *args, **kwargs):
-                require(actor, permission)
+                require(actor, permission, where=fn.__qualname__)
                 return fn(self, actor, *args, **kwargs)
 
             wrapper = sync_wrapper

@@ -276,7 +276,8 @@ class QuarantineService(QObject):
             self._pending += 1
             self._worker.submit(self._write_refusal, actor, what, str(entry_id),
                                 on_done=self._write_done, on_error=self._write_failed)
-        return require(actor, SYNC_RESOLVE)
+        # Someone logged in is audited above with the entry; nobody: the refusal recorder.
+        return require(actor, SYNC_RESOLVE, record=actor is None)
 
     def _write_refusal(self, actor: Actor, what: str, entry_id: str) -> None:
         e = self.entry(entry_id)

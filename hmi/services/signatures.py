@@ -143,7 +143,7 @@ class SignatureService:
             raise SelfSignRefused(not_signers[actor.badge])
         if required_permission is not None:
             try:
-                require(actor, required_permission)
+                require(actor, required_permission, record=False)  # audited below
             except PermissionDenied:
                 with self._session_factory() as session:
                     self._audit.record(

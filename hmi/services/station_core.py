@@ -155,6 +155,11 @@ class StationCore:
         recorder = ProductionRecorder(self.session_factory, cfg.station.id)
         self._auth_ready(auth)
         self.audit, self.auth = audit, auth
+        # Every permission refused inside a service becomes an audit entry (docs/audit.md).
+        from hmi.services.audit import RefusalAuditor
+        from hmi.services.permissions import set_refusal_recorder
+
+        set_refusal_recorder(RefusalAuditor(self.session_factory, audit, worker=self.worker))
         return recorder, recorder.baseline()
 
     def _take_store(self, recorder: Any, good: int | None,
