@@ -117,7 +117,8 @@ class Station(StationCore):
         self._first_value = asyncio.Event()
         self.session = StationSession(self.worker)
         self.scans = ScanHub()
-        self.window = MainWindow(cfg, self.session, self.monitor, kiosk=kiosk, scans=self.scans)
+        self.window = MainWindow(cfg, self.session, self.monitor, kiosk=kiosk or cfg.ui.kiosk,
+                                 scans=self.scans)
         # The on-screen keyboard and keypad for every text and number field (docs/keyboard.md).
         from hmi.views.osk import OskController
 
@@ -144,7 +145,7 @@ class Station(StationCore):
         self.trace.mark(what)
 
     def _auth_ready(self, auth: Any) -> None:
-        self.session.attach(auth)
+        self.session.attach(auth, audit=auth.audit, session_factory=self.session_factory)
 
     def _watch_first_value(self, snap) -> None:
         if snap.has_live_data:

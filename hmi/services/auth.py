@@ -298,6 +298,11 @@ class AuthService:
         self._audit = audit or AuditWriter(station_id, clock)
         self.tz = tz  # the plant's zone for times shown to people (None: the panel's)
 
+    @property
+    def audit(self) -> AuditWriter:
+        """The audit writer this service records logins, failures and lockouts with."""
+        return self._audit
+
     # ----------------------------------------------------------------- public API
 
     def login(self, badge: str, pin: str) -> Actor:

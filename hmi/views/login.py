@@ -32,8 +32,6 @@ class LoginView(QWidget):
         super().__init__(parent)
         self.setObjectName("screen")
         self._session = session
-        self._tz = zoneinfo.ZoneInfo(timezone)
-        self._snapshot: MachineSnapshot | None = None
 
         outer = QHBoxLayout(self)
         outer.setContentsMargins(24, 20, 24, 20)
@@ -84,20 +82,10 @@ class LoginView(QWidget):
         self.keypad.setMinimumWidth(340)
 
         # -- machine at a glance -------------------------------------------
-        panel = QFrame(self)
-        panel.setObjectName("panel")
-        pl = QVBoxLayout(panel)
-        pl.setContentsMargins(12, 12, 12, 12)
-        ptitle = QLabel(self.tr("Machine now"), panel)
-        ptitle.setObjectName("screenTitle")
-        self.state_tile = ValueTile(self.tr("State"), parent=panel)
-        self.good_tile = ValueTile(self.tr("Good"), self.tr("parts"), parent=panel)
-        self.scrap_tile = ValueTile(self.tr("Scrap"), self.tr("parts"), parent=panel)
-        pl.addWidget(ptitle)
-        pl.addWidget(self.state_tile)
-        pl.addWidget(self.good_tile)
-        pl.addWidget(self.scrap_tile)
-        pl.addStretch(1)
+        panel = MachinePanel(timezone, self)
+        self.machine = panel
+        self.state_tile, self.good_tile, self.scrap_tile = (
+            panel.state_tile, panel.good_tile, panel.scrap_tile)
 
         outer.addLayout(form_box, 4)
         outer.addWidget(self.keypad, 3)
@@ -119,9 +107,6 @@ class LoginView(QWidget):
         if scans is not None:
             scans.add_handler(self.take_badge_scan)
 
-        self._tick = QTimer(self)
-        self._tick.timeout.connect(self._render)
-        self._tick.start(1000)
         self.show_message(self.tr("Enter your badge number."), "ok")
 
     # -- input ----------------------------------------------------------
@@ -187,6 +172,38 @@ class LoginView(QWidget):
         set_props(self.message, severity=severity)
 
     # -- machine panel ------------------------------------------------------
+    def show_snapshot(self, snap: MachineSnapshot) -> None:
+        self.machine.show_snapshot(snap)
+
+
+class MachinePanel(QFrame):
+    """"Machine now": state, good and scrap counts, read-only (login and lock screens).
+
+    Re-rendered every second as well, so a value that stops arriving turns stale.
+    """
+
+    def __init__(self, timezone: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel")
+        self._tz = zoneinfo.ZoneInfo(timezone)
+        self._snapshot: MachineSnapshot | None = None
+        pl = QVBoxLayout(self)
+        pl.setContentsMargins(12, 12, 12, 12)
+        ptitle = QLabel(self.tr("Machine now"), self)
+        ptitle.setObjectName("screenTitle")
+        self.state_tile = ValueTile(self.tr("State"), parent=self)
+        self.good_tile = ValueTile(self.tr("Good"), self.tr("parts"), parent=self)
+        self.scrap_tile = ValueTile(self.tr("Scrap"), self.tr("parts"), parent=self)
+        pl.addWidget(ptitle)
+        pl.addWidget(self.state_tile)
+        pl.addWidget(self.good_tile)
+        pl.addWidget(self.scrap_tile)
+        pl.addStretch(1)
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._render)
+        self._tick.start(1000)
+        self._render()
+
     def show_snapshot(self, snap: MachineSnapshot) -> None:
         self._snapshot = snap
         self._render()

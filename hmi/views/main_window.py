@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 from hmi.config import StationConfig
 from hmi.services.production import MachineSnapshot, ProductionMonitor
 from hmi.services.scans import ScanHub
-from hmi.services.session import StationSession
+from hmi.services.session import REASON_IDLE, REASON_USER, StationSession
 from hmi.views import presenters
+from hmi.views.kiosk import KioskExitDialog, KioskGuard, LongPress
+from hmi.views.lock import LockOverlay
 from hmi.views.login import LoginView
 from hmi.widgets.banner import ErrorBanner
 from hmi.widgets.header import HeaderBar
@@ -34,14 +36,38 @@ from hmi.widgets.header import HeaderBar
 SERVICE_SCREENS = ("orders", "quality", "downtime", "alarms", "andon", "kpi", "handover")
 
 
+#: How long the header clock must be held to offer leaving kiosk mode (an operator
+#: tapping the clock by accident gets nothing).
+KIOSK_EXIT_HOLD_MS = 3000
+
+#: Input events that count as someone at the panel, and that a locked screen keeps
+#: away from everything but the lock overlay.
+_INPUT_EVENTS = frozenset({
+    QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
+    QEvent.Type.MouseButtonDblClick, QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate,
+    QEvent.Type.TouchEnd, QEvent.Type.KeyPress, QEvent.Type.KeyRelease,
+    QEvent.Type.ShortcutOverride, QEvent.Type.Wheel, QEvent.Type.ContextMenu,
+})
+_ACTIVITY_EVENTS = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
+                              QEvent.Type.KeyPress})
+
+
 class MainWindow(QMainWindow):
+    """``sig_kiosk_exit(actor)``: someone with ``kiosk.exit`` left kiosk mode (audited); the
+    window closes right after, which ends the app with exit code 0."""
+
+    sig_kiosk_exit = Signal(object)
+
     def __init__(self, cfg: StationConfig, session: StationSession,
                  monitor: ProductionMonitor, *, kiosk: bool = False,
                  scans: ScanHub | None = None) -> None:
         super().__init__()
         self._cfg = cfg
         self._session = session
+        session.configure(multi_operator=cfg.ui.multi_operator)
         self._kiosk = kiosk
+        self._kiosk_guard: KioskGuard | None = None
+        self.kiosk_exit_dialog: KioskExitDialog | None = None
         st = cfg.station
         self._tz = zoneinfo.ZoneInfo(st.timezone)
         self.setWindowTitle(self.tr("%1 – operator station").replace("%1", st.name))
@@ -80,9 +106,20 @@ class MainWindow(QMainWindow):
         for key in SERVICE_SCREENS:
             self.nav_buttons[key].setEnabled(False)  # until the station database is open
         nav_lay.addStretch(1)
+        # Lock (leave the panel for a moment; also how the next person takes over) and
+        # Log out share one row: eight screens, this row and a two-line banner fit 800 px.
+        self.lock_button = QPushButton(self.tr("Lock"), self.nav)
+        self.lock_button.setObjectName("lockButton")
+        self.lock_button.clicked.connect(lambda: session.lock(REASON_USER))
         self.logout_button = QPushButton(self.tr("Log out"), self.nav)
-        self.logout_button.clicked.connect(lambda: session.logout("by user"))
-        nav_lay.addWidget(self.logout_button)
+        self.logout_button.clicked.connect(lambda: session.logout(REASON_USER))
+        for b in (self.lock_button, self.logout_button):
+            b.setStyleSheet("font-size: 17px; padding: 0 2px; min-width: 0;")
+        session_row = QHBoxLayout()
+        session_row.setSpacing(0)
+        session_row.addWidget(self.lock_button)
+        session_row.addWidget(self.logout_button)
+        nav_lay.addLayout(session_row)
         self.nav.hide()
 
         body.addWidget(self.nav)
@@ -91,6 +128,10 @@ class MainWindow(QMainWindow):
         root.addWidget(self.banner)
         root.addLayout(body, 1)
         self.setCentralWidget(central)
+        # The lock screen covers the navigation and the page (not the header); it follows
+        # the page's geometry when the banner comes and goes.
+        self.lock_view = LockOverlay(session, st.timezone, central, scans=self.scans)
+        self.stack.installEventFilter(self)
 
         self.header.sig_alarms_tapped.connect(lambda: self._go_if_logged_in("alarms"))
         self.header.sig_sync_tapped.connect(lambda: self._go_if_logged_in("sync"))
@@ -98,15 +139,28 @@ class MainWindow(QMainWindow):
         monitor.sig_snapshot_changed.connect(self.show_snapshot)
         session.sig_user_logged_in.connect(self._on_login)
         session.sig_user_logged_out.connect(self._on_logout)
+        session.sig_locked.connect(self._on_locked)
+        session.sig_unlocked.connect(self._on_unlocked)
+        session.sig_actors_changed.connect(lambda _a: self._show_people())
+        session.sig_active_changed.connect(lambda _a: self._show_people())
+        session.sig_kiosk_exit_allowed.connect(self._leave_kiosk)
         self.scans.sig_unhandled.connect(self._on_unhandled_scan)
         self.scans.sig_scanner_state.connect(
             lambda state: self.header.set_scanner(*presenters.scanner_link(state)))
         self.show_snapshot(monitor.snapshot)
 
-        # Log the person out after a while without a touch.
+        # Lock the screen after [ui] lock_after_s without a touch, log everybody out after
+        # [ui] idle_logout_s (counted from the same last touch; the lock screen's own
+        # touches do not postpone it).
+        self._lock_timer = QTimer(self)
+        self._lock_timer.setSingleShot(True)
+        self._lock_timer.timeout.connect(lambda: session.lock(REASON_IDLE))
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
-        self._idle.timeout.connect(lambda: session.logout("idle"))
+        self._idle.timeout.connect(lambda: session.logout_all(REASON_IDLE))
+        # Hold the header clock to leave kiosk mode (only in kiosk mode).
+        self.clock_hold = LongPress(self.header.clock, KIOSK_EXIT_HOLD_MS)
+        self.clock_hold.sig_long_pressed.connect(self.ask_kiosk_exit)
         QApplication.instance().installEventFilter(self)
         self.resize(cfg.ui.width, cfg.ui.height)
 
@@ -399,6 +453,8 @@ class MainWindow(QMainWindow):
             self.downtime_view.select_stop(stop.stop_id)
 
     def _go_if_logged_in(self, key: str) -> None:
+        if self._session.locked:
+            return  # the lock screen stays until someone enters their PIN
         if self._session.actor is None:
             self.login_view.show_message(self.tr("Log in to see and acknowledge alarms and "
                                                  "andon calls."), "warning")
@@ -437,22 +493,39 @@ class MainWindow(QMainWindow):
             page.show_status(sync.status)
 
     def _on_login(self, actor) -> None:
-        self.header.set_user(actor.name)
+        self._show_people()
         self.nav.show()
         self.show_screen("live")
-        if self._cfg.ui.idle_logout_s:
-            self._idle.start(self._cfg.ui.idle_logout_s * 1000)
+        self._touched()
+
+    def _show_people(self) -> None:
+        """The header names the active person and, with several signed in, how many."""
+        actors = self._session.actors
+        active = self._session.actor
+        if not actors:
+            self.header.set_user(self.tr("Nobody logged in"))
+            return
+        name = active.name if active is not None else self.tr("Locked")
+        if len(actors) > 1:
+            name = self.tr("%1 · %2 signed in").replace("%1", name).replace(
+                "%2", str(len(actors)))
+        self.header.set_user(name)
 
     def _on_logout(self, reason: str) -> None:
         self._idle.stop()
-        self.header.set_user(self.tr("Nobody logged in"))
+        self._lock_timer.stop()
+        self.lock_view.hide_locked()
+        self._show_people()
         self.nav.hide()
         self.stack.setCurrentWidget(self.login_view)
         self.login_view.reset()
-        if reason == "idle":
-            self.login_view.show_message(
-                self.tr("You were logged out after %1 minutes without a touch.").replace(
-                    "%1", str(max(1, self._cfg.ui.idle_logout_s // 60))), "warning")
+        if reason == REASON_IDLE:
+            secs = self._cfg.ui.idle_logout_s
+            text = (self.tr("You were logged out after %1 minutes without a touch.")
+                    .replace("%1", str(secs // 60)) if secs >= 120 else
+                    self.tr("You were logged out after %1 seconds without a touch.")
+                    .replace("%1", str(secs)))
+            self.login_view.show_message(text, "warning")
 
     def show_snapshot(self, snap: MachineSnapshot) -> None:
         shown = presenters.machine_state(snap, dt.datetime.now(dt.UTC), self._tz)
@@ -460,6 +533,7 @@ class MainWindow(QMainWindow):
         self.header.set_machine_state(shown.text, "unknown" if shown.stale else shown.severity)
         self.header.set_link(*presenters.link_text(snap))
         self.login_view.show_snapshot(snap)
+        self.lock_view.show_snapshot(snap)
 
     def _on_unhandled_scan(self, scan) -> None:
         view = getattr(self, "materials_view", None)
@@ -485,13 +559,69 @@ class MainWindow(QMainWindow):
     def show_error(self, text: str, severity: str = "alarm") -> None:
         self.banner.show_message(text, severity=severity)
 
-    # -- activity / kiosk ---------------------------------------------------------
+    # -- activity, lock, kiosk ------------------------------------------------------
+    def _touched(self) -> None:
+        """Someone used the panel: the lock and logout countdowns start again."""
+        if self._session.actor is None or self._session.locked:
+            return
+        ui = self._cfg.ui
+        # A lock that would come with (or after) the logout is pointless: log out instead.
+        if ui.lock_after_s and not (ui.idle_logout_s and ui.idle_logout_s <= ui.lock_after_s):
+            self._lock_timer.start(ui.lock_after_s * 1000)
+        if ui.idle_logout_s:
+            self._idle.start(ui.idle_logout_s * 1000)
+
+    def _on_locked(self, _actor) -> None:
+        self._lock_timer.stop()
+        popup = QApplication.activePopupWidget()
+        if popup is not None:
+            popup.close()  # an open drop-down of the page would stay operable
+        self._place_lock_view()
+        self.lock_view.show_locked()
+        self._show_people()
+
+    def _on_unlocked(self, _actor) -> None:
+        self.lock_view.hide_locked()
+        self._show_people()
+        self._touched()
+
+    def _place_lock_view(self) -> None:
+        """Over the navigation and the page, under the header and the banner."""
+        top = self.stack.geometry().top()
+        central = self.centralWidget()
+        self.lock_view.setGeometry(0, top, central.width(), central.height() - top)
+
+    def _allowed_while_locked(self, obj: QObject) -> bool:
+        if not isinstance(obj, QWidget):
+            return True  # the window-level copy of an event; its widget copy is checked
+        if obj is self.lock_view or self.lock_view.isAncestorOf(obj):
+            return True
+        if obj is self.header.clock:
+            return True  # holding the clock still leaves kiosk mode
+        return obj.window() is not self  # dialogs (leaving kiosk mode, a signature)
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
-                            QEvent.Type.KeyPress) and self._session.actor is not None:
-            if self._cfg.ui.idle_logout_s:
-                self._idle.start(self._cfg.ui.idle_logout_s * 1000)
+        kind = event.type()
+        if obj is self.stack and kind in (QEvent.Type.Move, QEvent.Type.Resize):
+            if self.lock_view.isVisible():
+                self._place_lock_view()
+            return False
+        if kind not in _INPUT_EVENTS:
+            return False
+        if self._session.locked:
+            # Nothing under the lock screen can be touched or typed into.
+            if self._allowed_while_locked(obj):
+                return False
+            if kind == QEvent.Type.ShortcutOverride:
+                event.accept()  # no shortcut of the page fires either
+            return True
+        if kind in _ACTIVITY_EVENTS:
+            self._touched()
         return False
+
+    @property
+    def kiosk(self) -> bool:
+        return self._kiosk
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self._kiosk:
@@ -502,9 +632,62 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def enter_kiosk(self) -> None:
+        """Full screen, frameless, on top; escape keys swallowed; only ``kiosk.exit`` leaves."""
+        self._kiosk = True
+        if self._kiosk_guard is None:
+            self._kiosk_guard = KioskGuard(lambda: self._kiosk, self)
+            QApplication.instance().installEventFilter(self._kiosk_guard)
         self.setWindowFlags(self.windowFlags() | Qt.WindowType.FramelessWindowHint
                             | Qt.WindowType.WindowStaysOnTopHint)
         self.showFullScreen()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if not self._kiosk:
+            return
+        if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
+            QTimer.singleShot(250, self, self._keep_on_top)
+        elif event.type() == QEvent.Type.WindowStateChange and not self.isFullScreen():
+            QTimer.singleShot(0, self, self._keep_on_top)  # minimised or un-fullscreened
+
+    def _keep_on_top(self) -> None:
+        """In kiosk mode: back to full screen, and in front of any window that is not ours."""
+        if not self._kiosk:
+            return
+        if not self.isFullScreen():
+            self.showFullScreen()
+        active = QApplication.activeWindow()
+        ours = active is not None and (active is self or self._owns(active))
+        if not ours:
+            self.raise_()
+            self.activateWindow()
+
+    def _owns(self, widget: QWidget) -> bool:
+        w: QWidget | None = widget
+        while w is not None:
+            if w is self:
+                return True
+            w = w.parentWidget()
+        return False
+
+    def ask_kiosk_exit(self) -> None:
+        """The header clock was held: badge + PIN of someone allowed to leave kiosk mode."""
+        if not self._kiosk:
+            return
+        if self.kiosk_exit_dialog is not None:
+            if self.kiosk_exit_dialog.isVisible():
+                return
+            self.kiosk_exit_dialog.deleteLater()  # a fresh dialog: nothing typed is left
+        self.kiosk_exit_dialog = KioskExitDialog(self._session, self)
+        self.kiosk_exit_dialog.open()
+
+    def _leave_kiosk(self, actor) -> None:
+        """``kiosk.exit`` granted and audited: the window closes; the app ends with code 0."""
+        if not self._kiosk:
+            return
+        self._kiosk = False
+        self.sig_kiosk_exit.emit(actor)
+        self.close()
 
 
 class _BackScreen(QWidget):
