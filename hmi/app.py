@@ -243,6 +243,7 @@ class Station(StationCore):
         self.trace.mark("store_ready")
         self.store_ready.set()
         self.window.build_screens()
+        self._start_upkeep(self.window)
 
     def _start_services(self) -> None:
         """Downtime, alarms, andon and shift KPIs (GUI thread: they own QTimers)."""

@@ -50,7 +50,8 @@ def _station_parser() -> argparse.ArgumentParser:
                     "`hmi orders import FILE|export`, `hmi tags browse URL`, "
                     "`hmi certs list|accept|reject`, "
                     "`hmi central init|upgrade|status|seed|apply|orders|role`, "
-                    "`hmi sync status|quarantine`, `hmi audit verify`.",
+                    "`hmi sync status|quarantine`, `hmi audit verify`, "
+                    "`hmi backup|restore|diagnostics|prune|config show`.",
     )
     src = p.add_mutually_exclusive_group()
     src.add_argument("--demo", action="store_true",
@@ -302,41 +303,55 @@ def orders_main(argv: list[str]) -> int:
     return 0
 
 
+def _tool_logging(level: int) -> None:
+    """Redacted logging to stderr for the tool commands (docs/upkeep.md)."""
+    from hmi.logsetup import setup_logging
+
+    setup_logging(None, Path("."), level=level)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["masterdata"]:
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        _tool_logging(logging.WARNING)
         return masterdata_main(argv[1:])
     if argv[:1] == ["orders"]:
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        _tool_logging(logging.WARNING)
         return orders_main(argv[1:])
     if argv[:1] == ["audit"]:
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        _tool_logging(logging.WARNING)
         from hmi.auditcli import main as audit_main
 
         return audit_main(argv[1:])
     if argv[:1] == ["sync"]:
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        _tool_logging(logging.WARNING)
         return sync_main(argv[1:])
     if argv[:1] == ["central"]:
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        _tool_logging(logging.WARNING)
         from hmi.central.cli import central_main
 
         return central_main(argv[1:])
     if argv[:1] in (["tags"], ["certs"]):
         verbose = "-v" in argv or "--verbose" in argv
-        logging.basicConfig(level=logging.INFO if verbose else logging.ERROR,
-                            format="%(levelname)s %(name)s: %(message)s")
+        _tool_logging(logging.INFO if verbose else logging.ERROR)
         if not verbose:
             logging.getLogger("asyncua").setLevel(logging.CRITICAL)
         return tags_main(argv[1:]) if argv[0] == "tags" else certs_main(argv[1:])
+    from hmi.upkeepcli import COMMANDS as UPKEEP_COMMANDS
+
+    if argv[:1] and argv[0] in UPKEEP_COMMANDS:  # backup, restore, diagnostics, prune, config
+        _tool_logging(logging.WARNING)
+        from hmi import upkeepcli
+
+        return upkeepcli.main(argv)
     if "--headless" in argv:  # devices, services and store without a window (hmi/headless.py)
         from hmi.headless import main as headless_main
 
         return headless_main([a for a in argv if a != "--headless"])
     args = _station_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from hmi.logsetup import setup_logging
+
+    setup_logging(None, Path("."), args.verbose)
     logging.getLogger("asyncua").setLevel(logging.WARNING)
     from hmi.config import ConfigError
 
@@ -346,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hmi: the station cannot start, its station file is invalid:\n{exc}",
               file=sys.stderr)
         return 2
+    # Rotating, redacted log files in [upkeep] log_dir; one station per data directory.
+    setup_logging(cfg, args.data_dir or data_dir(), args.verbose)
     problem = python_guard(pyside_version(), sys.version_info[:3])
     if problem:
         print(f"hmi: {problem}", file=sys.stderr)
@@ -374,6 +391,15 @@ def main(argv: list[str] | None = None) -> int:
                         speed=m.speed if "speed" in explicit or scenario is None else None,
                         cycle_time=m.cycle_time_s, scenario=scenario,
                         modbus_port=0 if m.sim_protocol == "modbus" else None)
+    from hmi.services.upkeep import StationLocked, hold_station_lock
+
+    try:
+        station_lock = hold_station_lock(args.data_dir or data_dir())
+    except StationLocked as exc:
+        print(f"hmi: {exc}", file=sys.stderr)
+        if simulator is not None:
+            simulator.stop_blocking()
+        return 2
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from hmi.app import run
@@ -383,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
                    screenshot=args.screenshot, screenshot_timeout=args.screenshot_timeout,
                    launched_at=LAUNCHED_AT, trace=args.trace_startup, simulator=simulator)
     finally:
+        station_lock.release()
         if simulator is not None:
             simulator.stop_blocking()
 

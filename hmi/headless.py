@@ -181,6 +181,7 @@ class HeadlessStation(QObject, StationCore):
             self.report_error(f"downtime, alarms or orders could not be started: {exc}", exc)
         if self.load_rate > 0:
             self._start_load()
+        self._start_upkeep(self)
         self.sync = self._make_sync(parent=self)
         if self.sync is not None:
             self.sync.sig_status.connect(self._sync_status)
@@ -329,11 +330,11 @@ def main(argv: list[str] | None = None) -> int:
     from hmi.cli import _load_config, data_dir
     from hmi.config import ConfigError
     from hmi.devices.sim.scenario import ScenarioError
+    from hmi.logsetup import setup_logging
+    from hmi.services.upkeep import StationLocked, hold_station_lock
 
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
+    setup_logging(None, Path("."), args.verbose)
     logging.getLogger("asyncua").setLevel(logging.WARNING)
     try:
         cfg = _load_config(args)
@@ -345,9 +346,16 @@ def main(argv: list[str] | None = None) -> int:
         print("hmi: --load must be 0 or more events per second", file=sys.stderr)
         return 2
     ddir = args.data_dir or data_dir()
+    setup_logging(cfg, ddir, args.verbose)  # rotating, redacted files in [upkeep] log_dir
+    try:
+        lock = hold_station_lock(ddir)  # one station per data directory
+    except StationLocked as exc:
+        print(f"hmi: {exc}", file=sys.stderr)
+        return 2
     try:
         simulator = simulator_for(cfg, ddir)
     except ScenarioError as exc:
+        lock.release()
         print(f"hmi: the simulator scenario cannot be used:\n{exc}", file=sys.stderr)
         return 2
     try:
@@ -355,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
                                  print_commits=args.print_commits, load_rate=args.load,
                                  run_for=args.run_for))
     finally:
+        lock.release()
         if simulator is not None:
             simulator.stop_blocking()
 

@@ -43,6 +43,10 @@ from hmi.services.worker import DbWorker
 log = logging.getLogger(__name__)
 
 
+def _ignore(_exc: BaseException) -> None:
+    """The waiting thread gets the error from the future itself."""
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("app", text)
 
@@ -292,6 +296,68 @@ class StationCore:
             allocators = {kind: SerialAllocator.from_store(s, scheme, st.id, kind=kind, now=now)
                           for kind, scheme in schemes.items()}
         return lambda t, kind: allocators[kind].next(t)
+
+    # -- upkeep (docs/upkeep.md) -------------------------------------------------------------
+    def _start_upkeep(self, parent: QObject) -> None:
+        """Daily pruning of confirmed old events (off the loop, each batch on the DB worker),
+        the device buffers for `hmi diagnostics` every minute, and the audit-storage check
+        every hour (said through ``_service_error``)."""
+        from PySide6.QtCore import QTimer
+
+        from hmi.services.upkeep import PRUNE_INTERVAL_S
+
+        self._upkeep_timers = []
+        for every_s, first_s, job in ((PRUNE_INTERVAL_S, 600, self._prune_soon),
+                                      (60, 5, self._write_device_buffers),
+                                      (3600, 30, self._check_audit_storage)):
+            timer = QTimer(parent)
+            timer.setInterval(every_s * 1000)
+            timer.timeout.connect(job)
+            timer.start()
+            QTimer.singleShot(first_s * 1000, timer, job)
+            self._upkeep_timers.append(timer)
+
+    def _prune_soon(self) -> None:
+        if getattr(self, "_pruning", None) is not None and self._pruning.is_alive():
+            return
+        self._pruning = threading.Thread(target=self._prune, name="hmi-prune", daemon=True)
+        self._pruning.start()
+
+    def _prune(self) -> None:
+        from hmi.services.upkeep import prune_for_station
+
+        def on_worker(fn: Any) -> Any:  # one transaction at a time, between the others
+            return self.worker.submit(fn, on_error=_ignore).result(600)
+
+        try:
+            report = prune_for_station(self.cfg, self.session_factory, runner=on_worker)
+            log.info("%s", report.summary())
+        except Exception:  # noqa: BLE001 - tried again tomorrow; the store is unchanged
+            log.exception("pruning failed")
+
+    def _write_device_buffers(self) -> None:
+        from hmi.services.upkeep import write_device_buffers
+
+        buffers: dict[str, Any] = {}
+        driver = self.driver
+        if driver is not None and hasattr(driver, "recent_events"):
+            buffers["machine"] = driver.recent_events()
+        if driver is not None and hasattr(driver, "recent_frames"):
+            buffers["machine frames"] = driver.recent_frames()
+        scanner = getattr(self, "scanner", None)
+        if scanner is not None and hasattr(scanner, "recent_events"):
+            buffers["scanner"] = scanner.recent_events()
+        try:
+            write_device_buffers(self.data_dir, buffers)
+        except OSError as exc:
+            log.warning("device buffers not written: %s", exc)
+
+    def _check_audit_storage(self) -> None:
+        from hmi.services.audit import audit_storage_warning
+
+        text = audit_storage_warning(self.cfg, self.data_dir)
+        if text:
+            self._service_error(text)
 
     # -- the central database --------------------------------------------------------------
     def _make_sync(self, parent: QObject | None) -> Any:
