@@ -33,7 +33,6 @@ from PySide6.QtCore import (
     QObject,
     QTimer,
     QtMsgType,
-    QTranslator,
     qInstallMessageHandler,
 )
 from PySide6.QtWidgets import QApplication
@@ -97,14 +96,6 @@ def _qt_message(mode: QtMsgType, context, message: str) -> None:
 def _load_theme(app: QApplication) -> None:
     qss = resources_dir() / "theme" / "isa101.qss"
     app.setStyleSheet(qss.read_text(encoding="utf-8"))
-
-
-def _install_translator(app: QApplication, language: str) -> None:
-    qm = resources_dir() / "i18n" / f"hmi_{language}.qm"
-    if qm.exists():
-        tr = QTranslator(app)
-        if tr.load(str(qm)):
-            app.installTranslator(tr)
 
 
 class Station(StationCore):
@@ -559,12 +550,17 @@ def run(cfg: StationConfig, *, data_dir: Path, kiosk: bool = False,
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("openmes-station")
     _load_theme(app)
-    _install_translator(app, cfg.ui.language)
+    # The station's language; a person's own language while they are logged in.
+    from hmi.views.language import LanguageSwitcher
+
+    languages = LanguageSwitcher(cfg.ui.language, app)
     result: dict[str, int] = {"code": 0}
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
         station = Station(cfg, data_dir, kiosk=kiosk, trace=tracer, simulator=simulator)
+        languages.follow(station.session)
+        languages.sig_language_changed.connect(station.osk.set_language)
         _install_error_hooks(station, loop)
         closed = asyncio.Event()
         app.aboutToQuit.connect(closed.set)

@@ -486,7 +486,8 @@ class AuthService:
                 continue
             roles.append(code)
             permissions.update(role.permissions or [])
-        return Actor(user.code, user.name, tuple(roles), frozenset(permissions))
+        return Actor(user.code, user.name, tuple(roles), frozenset(permissions),
+                     language=user.language)
 
     def _record_attempt(
         self,

@@ -21,7 +21,11 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from hmi.services.i18n import tr
+
 __all__ = ["EntryError", "Spec", "Verdict", "check_entry"]
+
+CTX = "inspections"
 
 
 class EntryError(ValueError):
@@ -60,38 +64,42 @@ def check_entry(text: str, spec: Spec) -> Verdict:
     """Parse and check one measured value; raise :class:`EntryError` if it cannot be stored."""
     raw = (text or "").strip().replace(",", ".").replace("−", "-")
     if not raw:
-        raise EntryError("Enter the measured value.")
+        raise EntryError(tr(CTX, "Enter the measured value."))
     try:
         dec = Decimal(raw)
     except InvalidOperation:
-        raise EntryError(f"“{text.strip()}” is not a number. Enter digits, e.g. 12.05.") from None
+        raise EntryError(tr(CTX, "“%1” is not a number. Enter digits, e.g. 12.05.",
+                              text.strip())) from None
     if not dec.is_finite():
-        raise EntryError(f"“{text.strip()}” is not a measurement.")
+        raise EntryError(tr(CTX, "“%1” is not a measurement.", text.strip()))
     value = float(dec)
     unit = spec.unit
     if spec.physical_min is not None and value < spec.physical_min:
-        raise EntryError(f"{_fmt(value, unit)} is impossible here (it cannot be below "
-                         f"{_fmt(spec.physical_min, unit)}). Check the value and enter it again.")
+        raise EntryError(tr(CTX, "%1 is impossible here (it cannot be below %2). Check the value "
+                            "and enter it again.", _fmt(value, unit),
+                            _fmt(spec.physical_min, unit)))
     if spec.physical_max is not None and value > spec.physical_max:
-        raise EntryError(f"{_fmt(value, unit)} is impossible here (it cannot be above "
-                         f"{_fmt(spec.physical_max, unit)}). Check the value and enter it again.")
+        raise EntryError(tr(CTX, "%1 is impossible here (it cannot be above %2). Check the value "
+                            "and enter it again.", _fmt(value, unit),
+                            _fmt(spec.physical_max, unit)))
     if spec.resolution is not None and spec.resolution > 0:
         step = Decimal(str(spec.resolution))
         if (dec / step) % 1 != 0:
-            raise EntryError(
-                f"{raw} has more digits than the gauge resolves ({_fmt(spec.resolution, unit)} "
-                "steps). Read the gauge again, or scan the gauge you really used.")
+            raise EntryError(tr(
+                CTX, "%1 has more digits than the gauge resolves (%2 steps). Read the gauge "
+                "again, or scan the gauge you really used.", raw, _fmt(spec.resolution, unit)))
     if spec.lsl is not None and value < spec.lsl:
         beyond = spec.lsl - value
         return Verdict(value, False, "low", beyond,
-                       f"{_fmt(value, unit)} is BELOW the lower limit {_fmt(spec.lsl, unit)} "
-                       f"by {_fmt(_round(beyond), unit)}.")
+                       tr(CTX, "%1 is BELOW the lower limit %2 by %3.", _fmt(value, unit),
+                          _fmt(spec.lsl, unit), _fmt(_round(beyond), unit)))
     if spec.usl is not None and value > spec.usl:
         beyond = value - spec.usl
         return Verdict(value, False, "high", beyond,
-                       f"{_fmt(value, unit)} is ABOVE the upper limit {_fmt(spec.usl, unit)} "
-                       f"by {_fmt(_round(beyond), unit)}.")
-    return Verdict(value, True, "", 0.0, f"{_fmt(value, unit)} is within the specification.")
+                       tr(CTX, "%1 is ABOVE the upper limit %2 by %3.", _fmt(value, unit),
+                          _fmt(spec.usl, unit), _fmt(_round(beyond), unit)))
+    return Verdict(value, True, "", 0.0,
+                   tr(CTX, "%1 is within the specification.", _fmt(value, unit)))
 
 
 def _round(x: float) -> float:

@@ -48,6 +48,8 @@ from typing import Any, Literal
 from barcode.codex import Code128, Gs1_128
 from barcode.writer import SVGWriter
 
+from hmi.services.i18n import tr
+
 __all__ = [
     "DEFAULT_CAPTIONS",
     "GS",
@@ -83,6 +85,14 @@ DEFAULT_CAPTIONS: dict[str, str] = {
 }
 
 
+CTX = "labels"
+
+
+def _kind_text(kind: str) -> str:
+    """'Serial' / 'Lot' for messages (the label's identifier kind)."""
+    return {"serial": tr(CTX, "Serial"), "lot": tr(CTX, "Lot")}.get(kind, kind.capitalize())
+
+
 class LabelError(ValueError):
     """A label cannot be made from this data; the message says what and what to do."""
 
@@ -96,15 +106,16 @@ def gtin14(gtin: str) -> str:
     s = (gtin or "").strip()
     if not s.isdigit() or len(s) not in (8, 12, 13, 14):
         raise LabelError(
-            f"GTIN {gtin!r} is not 8, 12, 13 or 14 digits. Correct the product's GTIN in the master data."
+            tr(CTX, "GTIN '%1' is not 8, 12, 13 or 14 digits. Correct the product's GTIN in "
+                    "the master data.", gtin)
         )
     body, check = s[:-1], int(s[-1])
     total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
     expected = (10 - total % 10) % 10
     if check != expected:
         raise LabelError(
-            f"GTIN {gtin} has check digit {check}, but {expected} is correct. "
-            "Correct the product's GTIN in the master data."
+            tr(CTX, "GTIN %1 has check digit %2, but %3 is correct. Correct the product's GTIN "
+                    "in the master data.", gtin, check, expected)
         )
     return s.zfill(14)
 
@@ -130,15 +141,16 @@ class LabelData:
                 f"Identifier kind {self.identifier_kind!r} is neither 'serial' nor 'lot'."
             )
         if not self.identifier:
-            raise LabelError("The label has no serial or lot number. Book the unit first, then print.")
+            raise LabelError(tr(CTX, "The label has no serial or lot number. Book the unit first, "
+                                  "then print."))
         if not self.product_code:
-            raise LabelError("The label has no product code.")
+            raise LabelError(tr(CTX, "The label has no product code."))
         try:
             qty = Decimal(str(self.quantity))
         except InvalidOperation:
-            raise LabelError(f"Quantity {self.quantity!r} is not a number.") from None
+            raise LabelError(tr(CTX, "Quantity '%1' is not a number.", self.quantity)) from None
         if not qty.is_finite() or qty <= 0:
-            raise LabelError(f"Quantity {self.quantity} must be more than zero.")
+            raise LabelError(tr(CTX, "Quantity %1 must be more than zero.", self.quantity))
         object.__setattr__(self, "quantity", qty)
         if isinstance(self.date, dt.datetime) or not isinstance(self.date, dt.date):
             raise LabelError(f"Label date {self.date!r} must be a calendar date.")
@@ -150,8 +162,9 @@ class LabelData:
             object.__setattr__(self, "gtin", gtin14(self.gtin))
             if len(self.identifier) > 20 or not _CSET82.match(self.identifier):
                 raise LabelError(
-                    f"{self.identifier_kind.capitalize()} {self.identifier!r} cannot go into a GS1 "
-                    "barcode: at most 20 characters of letters, digits and - . / _ etc., no spaces."
+                    tr(CTX, "%1 '%2' cannot go into a GS1 barcode: at most 20 characters of "
+                            "letters, digits and - . / _ etc., no spaces.",
+                       _kind_text(self.identifier_kind), self.identifier)
                 )
         else:
             object.__setattr__(self, "gtin", None)
@@ -182,7 +195,8 @@ def gs1_element_string(label: LabelData) -> BarcodeContent:
     """The GS1-128 element string of a GS1 label (it must have a GTIN)."""
     if not label.gtin:
         raise LabelError(
-            f"Product {label.product_code} has no GTIN, so its label cannot carry a GS1 barcode."
+            tr(CTX, "Product %1 has no GTIN, so its label cannot carry a GS1 barcode.",
+               label.product_code)
         )
     fixed: list[tuple[str, str]] = [("01", label.gtin)]
     if label.expiry is not None:
@@ -198,13 +212,14 @@ def gs1_element_string(label: LabelData) -> BarcodeContent:
             n = max(0, min(5, exp))
             digits = int((qty * (Decimal(10) ** n)).to_integral_value())
             if digits > 999_999 or qty * (Decimal(10) ** n) != digits:
-                raise LabelError(f"Net weight {qty} kg does not fit GS1 AI 310n (six digits).")
+                raise LabelError(tr(CTX, "Net weight %1 kg does not fit GS1 AI 310n (six digits).",
+                                          qty))
             fixed.append((f"310{n}", f"{digits:06d}"))
         else:
             if qty != qty.to_integral_value() or qty > 99_999_999:
                 raise LabelError(
-                    f"Quantity {qty} {label.unit} is not a whole count of at most 8 digits, "
-                    "so it cannot go into GS1 AI 30. Use kg or a whole count."
+                    tr(CTX, "Quantity %1 %2 is not a whole count of at most 8 digits, so it "
+                            "cannot go into GS1 AI 30. Use kg or a whole count.", qty, label.unit)
                 )
             variable.append(("30", str(int(qty))))
     ordered = fixed + variable
@@ -221,7 +236,8 @@ def barcode_content(label: LabelData) -> BarcodeContent:
     ident = label.identifier
     if any(ord(c) < 32 or ord(c) > 126 for c in ident):
         raise LabelError(
-            f"{label.identifier_kind.capitalize()} {ident!r} has characters Code 128 cannot carry."
+            tr(CTX, "%1 '%2' has characters Code 128 cannot carry.",
+               _kind_text(label.identifier_kind), ident)
         )
     return BarcodeContent(data=ident, hri=ident, gs1=False)
 
@@ -361,7 +377,7 @@ def zpl(
 ) -> str:
     """The ZPL II text of one label (one ``^XA … ^XZ`` format, ``copies`` prints via ``^PQ``)."""
     if copies < 1:
-        raise LabelError("The number of copies must be at least 1.")
+        raise LabelError(tr(CTX, "The number of copies must be at least 1."))
     d = render_data(label, captions)
     content = barcode_content(label)
     w, h = layout.width_dots, layout.height_dots

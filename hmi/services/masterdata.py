@@ -132,6 +132,27 @@ def _check_pin(value: str) -> str:
     return value
 
 
+def _shipped_languages() -> tuple[str, ...]:
+    """English and every language with a shipped ``resources/i18n/hmi_<code>.ts``.
+
+    Same answer as :func:`hmi.services.i18n.shipped_languages`, without importing Qt
+    (the central side imports master data too)."""
+    from hmi.config import resources_dir
+
+    found = {p.stem.removeprefix("hmi_") for p in (resources_dir() / "i18n").glob("hmi_*.ts")}
+    return ("en", *sorted(found - {"en"}))
+
+
+def _check_language(value: str) -> str:
+    shipped = _shipped_languages()
+    if value not in shipped:
+        raise ValueError(
+            f"'{value}' is not a language this station ships; use one of: {', '.join(shipped)} "
+            "(or leave language out for the station's language)"
+        )
+    return value
+
+
 def _check_tag_name(value: str) -> str:
     if not _TAG_NAME_RE.match(value):
         raise ValueError(
@@ -687,6 +708,8 @@ class UserIn(_Record):
     roles: list[Code] = Field(min_length=1)
     pin: Annotated[str, AfterValidator(_check_pin)] | None = None
     active: bool = True
+    #: UI language while this person is logged in ("de"); absent: the station's [ui] language.
+    language: Annotated[str, AfterValidator(_check_language)] | None = None
 
 
 class MasterDataFile(_Record):
@@ -1087,7 +1110,8 @@ def _build_role(r: RoleIn):
 
 
 def _build_user(r: UserIn):
-    return _security().UserAccount(name=r.name, roles=list(r.roles), active=r.active)
+    return _security().UserAccount(name=r.name, roles=list(r.roles), active=r.active,
+                                   language=r.language)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
 from hmi.services.i18n import tr
 
 log = logging.getLogger(__name__)
@@ -61,23 +63,23 @@ SYNC_RESOLVE = "sync.resolve"
 
 #: What each permission lets a person do, phrased to follow "may not …" / "to …".
 PERMISSION_TEXT: dict[str, str] = {
-    PRODUCTION_VIEW: "view production figures",
-    ORDER_START: "start an order",
-    DOWNTIME_CLASSIFY: "give a reason for a downtime",
-    DOWNTIME_RECLASSIFY: "change the reason of an already classified downtime",
-    INSPECTION_RECORD: "record inspection results",
-    INSPECTION_SIGN: "sign off inspection results",
-    MAINTENANCE_LOG: "log maintenance work",
-    RECIPE_DOWNLOAD: "download a recipe to the machine",
-    RECIPE_APPROVE: "approve a recipe",
-    MASTERDATA_IMPORT: "import master data",
-    USER_MANAGE: "manage users and PINs",
-    AUDIT_VIEW: "view the audit trail",
-    ALARM_ACKNOWLEDGE: "acknowledge alarms",
-    KIOSK_EXIT: "leave the station application",
-    TOOL_RESET: "reset a tool's life counter after maintenance",
-    INSTRUCTION_SIGNOFF: "sign off a work-instruction step",
-    SYNC_RESOLVE: "settle rows the central database refused (send again or mark resolved)",
+    PRODUCTION_VIEW: QT_TRANSLATE_NOOP("permissions", "view production figures"),
+    ORDER_START: QT_TRANSLATE_NOOP("permissions", "start an order"),
+    DOWNTIME_CLASSIFY: QT_TRANSLATE_NOOP("permissions", "give a reason for a downtime"),
+    DOWNTIME_RECLASSIFY: QT_TRANSLATE_NOOP("permissions", "change the reason of an already classified downtime"),
+    INSPECTION_RECORD: QT_TRANSLATE_NOOP("permissions", "record inspection results"),
+    INSPECTION_SIGN: QT_TRANSLATE_NOOP("permissions", "sign off inspection results"),
+    MAINTENANCE_LOG: QT_TRANSLATE_NOOP("permissions", "log maintenance work"),
+    RECIPE_DOWNLOAD: QT_TRANSLATE_NOOP("permissions", "download a recipe to the machine"),
+    RECIPE_APPROVE: QT_TRANSLATE_NOOP("permissions", "approve a recipe"),
+    MASTERDATA_IMPORT: QT_TRANSLATE_NOOP("permissions", "import master data"),
+    USER_MANAGE: QT_TRANSLATE_NOOP("permissions", "manage users and PINs"),
+    AUDIT_VIEW: QT_TRANSLATE_NOOP("permissions", "view the audit trail"),
+    ALARM_ACKNOWLEDGE: QT_TRANSLATE_NOOP("permissions", "acknowledge alarms"),
+    KIOSK_EXIT: QT_TRANSLATE_NOOP("permissions", "leave the station application"),
+    TOOL_RESET: QT_TRANSLATE_NOOP("permissions", "reset a tool's life counter after maintenance"),
+    INSTRUCTION_SIGNOFF: QT_TRANSLATE_NOOP("permissions", "sign off a work-instruction step"),
+    SYNC_RESOLVE: QT_TRANSLATE_NOOP("permissions", "settle rows the central database refused (send again or mark resolved)"),
 }
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(PERMISSION_TEXT)
@@ -136,7 +138,7 @@ class Actor:
     @property
     def label(self) -> str:
         """How the person is named in messages: ``Anna Berg (badge 1001)``."""
-        return f"{self.name} (badge {self.badge})"
+        return tr("permissions", "%1 (badge %2)", self.name, self.badge)
 
 
 class PermissionDenied(Exception):

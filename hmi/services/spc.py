@@ -26,6 +26,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from hmi.services.i18n import tr
+
+CTX = "spc"
+
 __all__ = [
     "NELSON",
     "WESTERN_ELECTRIC",
@@ -142,10 +146,11 @@ class Limits:
 def _subgroups(groups: Sequence[Sequence[float]]) -> tuple[int, list[list[float]]]:
     data = [list(map(float, g)) for g in groups]
     if len(data) < 2:
-        raise ValueError("at least two subgroups are needed for control limits")
+        raise ValueError(tr(CTX, "at least two subgroups are needed for control limits"))
     sizes = {len(g) for g in data}
     if len(sizes) != 1:
-        raise ValueError(f"all subgroups must have the same size, got sizes {sorted(sizes)}")
+        raise ValueError(tr(CTX, "all subgroups must have the same size, got sizes %1",
+                            sorted(sizes)))
     (n,) = sizes
     _check_n(n)
     return n, data
@@ -180,7 +185,7 @@ def imr(values: Sequence[float]) -> tuple[Limits, Limits, float]:
     """Individuals and moving-range (span 2) limits and σ̂ = MR̄/d2(2)."""
     xs = [float(v) for v in values]
     if len(xs) < 3:
-        raise ValueError("at least three values are needed for individuals limits")
+        raise ValueError(tr(CTX, "at least three values are needed for individuals limits"))
     mrs = [abs(b - a) for a, b in zip(xs, xs[1:], strict=False)]
     xbar = sum(xs) / len(xs)
     mrbar = sum(mrs) / len(mrs)
@@ -195,7 +200,7 @@ def p_chart(defectives: Sequence[int], sizes: Sequence[int]) -> list[Limits]:
         raise ValueError("one sample size per count is needed")
     if any(n <= 0 for n in sizes) or any(d < 0 or d > n for d, n in zip(defectives, sizes,
                                                                           strict=True)):
-        raise ValueError("counts must lie between 0 and their sample size")
+        raise ValueError(tr(CTX, "counts must lie between 0 and their sample size"))
     pbar = sum(defectives) / sum(sizes)
     out = []
     for n in sizes:
@@ -207,7 +212,7 @@ def p_chart(defectives: Sequence[int], sizes: Sequence[int]) -> list[Limits]:
 def np_chart(defectives: Sequence[int], n: int) -> Limits:
     """Number nonconforming in samples of constant size ``n``."""
     if not defectives or n <= 0:
-        raise ValueError("counts and a positive sample size are needed")
+        raise ValueError(tr(CTX, "counts and a positive sample size are needed"))
     pbar = sum(defectives) / (len(defectives) * n)
     w = 3.0 * math.sqrt(n * pbar * (1.0 - pbar))
     return Limits(n * pbar, n * pbar + w, max(0.0, n * pbar - w))
@@ -216,7 +221,7 @@ def np_chart(defectives: Sequence[int], n: int) -> Limits:
 def c_chart(counts: Sequence[int]) -> Limits:
     """Nonconformities per inspection unit of constant size."""
     if not counts:
-        raise ValueError("counts are needed")
+        raise ValueError(tr(CTX, "counts are needed"))
     cbar = sum(counts) / len(counts)
     w = 3.0 * math.sqrt(cbar)
     return Limits(cbar, cbar + w, max(0.0, cbar - w))
@@ -367,11 +372,11 @@ def capability(values: Sequence[float], *, lsl: float | None, usl: float | None,
     xs = [float(v) for v in values]
     n = len(xs)
     if lsl is None and usl is None:
-        raise ValueError("capability needs at least one specification limit")
+        raise ValueError(tr(CTX, "capability needs at least one specification limit"))
     if lsl is not None and usl is not None and not lsl < usl:
-        raise ValueError("the lower specification limit must be below the upper one")
+        raise ValueError(tr(CTX, "the lower specification limit must be below the upper one"))
     if n < 2:
-        raise ValueError("capability needs at least two values")
+        raise ValueError(tr(CTX, "capability needs at least two values"))
     mean = sum(xs) / n
     s = math.sqrt(sum((x - mean) ** 2 for x in xs) / (n - 1))
 

@@ -56,6 +56,8 @@ class UserAccount(MasterMixin, Base):
     # Role codes; the latest released version of each role applies.
     roles: Mapped[list] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # UI language shown while this person is logged in ("de"); None: the station's language.
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True, default=None)
 
 
 # --------------------------------------------------------------------------- events

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -36,7 +36,9 @@ from hmi.widgets.media import MediaView
 from hmi.widgets.message import MessageLabel
 from hmi.widgets.signature_dialog import SignatureDialog
 
-SKIP_REASONS = ("Not needed for this part", "Done by someone else", "Equipment not available")
+SKIP_REASONS = (QT_TRANSLATE_NOOP("SkipDialog", "Not needed for this part"),
+                QT_TRANSLATE_NOOP("SkipDialog", "Done by someone else"),
+                QT_TRANSLATE_NOOP("SkipDialog", "Equipment not available"))
 
 
 class SkipDialog(ChoiceDialog):

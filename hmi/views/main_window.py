@@ -6,8 +6,8 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -108,8 +108,14 @@ class MainWindow(QMainWindow):
         nav_lay.addStretch(1)
         # Lock (leave the panel for a moment; also how the next person takes over) and
         # Log out share one row: eight screens, this row and a two-line banner fit 800 px.
-        self.lock_button = QPushButton(self.tr("Lock"), self.nav)
+        # Lock is a padlock (no text to clip in any language); Log out gets the width.
+        self.lock_button = QPushButton(self.nav)
         self.lock_button.setObjectName("lockButton")
+        self.lock_button.setIcon(_padlock_icon(30))
+        self.lock_button.setIconSize(QSize(30, 30))
+        self.lock_button.setToolTip(self.tr("Lock"))
+        self.lock_button.setAccessibleName(self.tr("Lock"))
+        self.lock_button.setFixedWidth(56)
         self.lock_button.clicked.connect(lambda: session.lock(REASON_USER))
         self.logout_button = QPushButton(self.tr("Log out"), self.nav)
         self.logout_button.clicked.connect(lambda: session.logout(REASON_USER))
@@ -118,7 +124,7 @@ class MainWindow(QMainWindow):
         session_row = QHBoxLayout()
         session_row.setSpacing(0)
         session_row.addWidget(self.lock_button)
-        session_row.addWidget(self.logout_button)
+        session_row.addWidget(self.logout_button, 1)
         nav_lay.addLayout(session_row)
         self.nav.hide()
 
@@ -688,6 +694,26 @@ class MainWindow(QMainWindow):
         self._kiosk = False
         self.sig_kiosk_exit.emit(actor)
         self.close()
+
+
+def _padlock_icon(px: int) -> QIcon:
+    """A padlock drawn with QPainter (the panel's fonts have no lock glyph)."""
+    pm = QPixmap(px, px)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(QColor("#1a1a1a"), max(2, px // 9))
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    w = px * 0.5
+    p.drawArc(QRectF((px - w) / 2, px * 0.08, w, px * 0.62), 0, 180 * 16)
+    p.drawLine(QPointF((px - w) / 2, px * 0.39), QPointF((px - w) / 2, px * 0.5))
+    p.drawLine(QPointF((px + w) / 2, px * 0.39), QPointF((px + w) / 2, px * 0.5))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor("#1a1a1a"))
+    p.drawRoundedRect(QRectF(px * 0.16, px * 0.45, px * 0.68, px * 0.5), 3, 3)
+    p.end()
+    return QIcon(pm)
 
 
 class _BackScreen(QWidget):

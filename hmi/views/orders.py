@@ -14,7 +14,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -35,8 +35,12 @@ from hmi.widgets.choice_dialog import ChoiceDialog
 from hmi.widgets.keypad import Keypad
 from hmi.widgets.message import MessageLabel
 
-PAUSE_REASONS = ("Break", "Waiting for material", "Quality hold", "Changeover", "Shift end",
-                 "Other")
+PAUSE_REASONS = (QT_TRANSLATE_NOOP("PauseDialog", "Break"),
+                 QT_TRANSLATE_NOOP("PauseDialog", "Waiting for material"),
+                 QT_TRANSLATE_NOOP("PauseDialog", "Quality hold"),
+                 QT_TRANSLATE_NOOP("PauseDialog", "Changeover"),
+                 QT_TRANSLATE_NOOP("PauseDialog", "Shift end"),
+                 QT_TRANSLATE_NOOP("PauseDialog", "Other"))
 
 
 class PauseDialog(ChoiceDialog):

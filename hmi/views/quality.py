@@ -27,7 +27,7 @@ import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -50,11 +50,15 @@ from hmi.widgets.signature_dialog import SignatureDialog
 from hmi.widgets.style import set_props
 
 SIGN_TIMEOUT_S = 15
-HOLD_REASONS = ("Suspect dimension: parts must be checked", "Wrong material suspected",
-                "Machine fault may have damaged parts", "Customer complaint on this order",
-                "SPC rule fired: process out of control")
-COMMENTS = ("Checked: OK to continue", "Parts sorted and contained", "Gauge re-checked",
-            "Process corrected, next part checked")
+HOLD_REASONS = (QT_TRANSLATE_NOOP("QualityView", "Suspect dimension: parts must be checked"),
+                QT_TRANSLATE_NOOP("QualityView", "Wrong material suspected"),
+                QT_TRANSLATE_NOOP("QualityView", "Machine fault may have damaged parts"),
+                QT_TRANSLATE_NOOP("QualityView", "Customer complaint on this order"),
+                QT_TRANSLATE_NOOP("QualityView", "SPC rule fired: process out of control"))
+COMMENTS = (QT_TRANSLATE_NOOP("QualityView", "Checked: OK to continue"),
+            QT_TRANSLATE_NOOP("QualityView", "Parts sorted and contained"),
+            QT_TRANSLATE_NOOP("QualityView", "Gauge re-checked"),
+            QT_TRANSLATE_NOOP("QualityView", "Process corrected, next part checked"))
 
 
 def _t(text: str) -> str:
@@ -455,8 +459,9 @@ class HoldsPage(QWidget):
 # --------------------------------------------------------------------------- SPC
 
 
-FREEZE_REASONS = ("Initial baseline: process stable", "Process changed (new die, tool or material)",
-                  "Recalculation after corrective action")
+FREEZE_REASONS = (QT_TRANSLATE_NOOP("QualityView", "Initial baseline: process stable"),
+                  QT_TRANSLATE_NOOP("QualityView", "Process changed (new die, tool or material)"),
+                  QT_TRANSLATE_NOOP("QualityView", "Recalculation after corrective action"))
 
 
 class SpcPage(QWidget):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from hmi.services.permissions import PermissionDenied
@@ -20,8 +20,10 @@ from hmi.widgets.cardlist import Card, CardList
 from hmi.widgets.choice_dialog import ChoiceDialog
 from hmi.widgets.message import MessageLabel
 
-RESET_REASONS = ("Reground / repaired", "Wear parts replaced", "Inspected, within limits",
-                 "Replaced by a new tool")
+RESET_REASONS = (QT_TRANSLATE_NOOP("ResetDialog", "Reground / repaired"),
+                 QT_TRANSLATE_NOOP("ResetDialog", "Wear parts replaced"),
+                 QT_TRANSLATE_NOOP("ResetDialog", "Inspected, within limits"),
+                 QT_TRANSLATE_NOOP("ResetDialog", "Replaced by a new tool"))
 
 
 class ResetDialog(ChoiceDialog):
