@@ -382,11 +382,17 @@ class StationCore:
             return None
 
     def _central_password_file(self) -> Path | None:
-        """``[database] central_password_file`` (a 0600 file), else the file named by
-        ``HMI_CENTRAL_PASSWORD_FILE``; without either libpq's own sources (PGPASSFILE,
+        """The systemd credential ``central-password`` (installer/), else ``[database]
+        central_password_file`` (a 0600 file), else the file named by
+        ``HMI_CENTRAL_PASSWORD_FILE``; without any, libpq's own sources (PGPASSFILE,
         ~/.pgpass) — never the station file."""
+        from hmi.secrets import credential_path
+
+        systemd = credential_path("central-password")  # LoadCredential= of the installed unit
+        if systemd is not None:
+            return systemd
         db = self.cfg.database
         if db.central_password_file:
             return self.cfg.resolve_path(db.central_password_file, self.data_dir)
-        env = os.environ.get("HMI_CENTRAL_PASSWORD_FILE")  # e.g. a systemd credential
+        env = os.environ.get("HMI_CENTRAL_PASSWORD_FILE")
         return Path(env) if env else None
