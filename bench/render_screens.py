@@ -167,6 +167,8 @@ def render_mes_screens(app: QApplication, cfg, out: Path) -> None:
                 win.downtime_view.select_stop(first.key)
         for _ in range(10):
             app.processEvents()
+        win.resize(1280, 800)  # a top-level window grows with a passing minimum, never shrinks
+        app.processEvents()
         win.grab().save(str(out / f"mes_{key}_1280x800.png"))
     win.show_screen("downtime")
     win.downtime_view._show_page(1)
