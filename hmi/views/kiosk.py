@@ -22,16 +22,15 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from hmi.services.session import StationSession
+from hmi.widgets.credentials import CredentialFields, message_line
 from hmi.widgets.keypad import Keypad
 from hmi.widgets.style import set_props
 
@@ -154,24 +153,9 @@ class KioskExitDialog(QDialog):
             "this. The station stops recording until it is started again."), self)
         hint.setObjectName("hint")
         hint.setWordWrap(True)
-        form = QGridLayout()
-        form.setVerticalSpacing(10)
-        self.badge = QLineEdit(self)
-        self.badge.setMaxLength(16)
-        self.badge.setPlaceholderText(self.tr("Badge"))
-        self.pin = QLineEdit(self)
-        self.pin.setMaxLength(8)
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setPlaceholderText(self.tr("PIN"))
-        form.addWidget(QLabel(self.tr("Badge"), self), 0, 0)
-        form.addWidget(self.badge, 0, 1)
-        form.addWidget(QLabel(self.tr("PIN"), self), 1, 0)
-        form.addWidget(self.pin, 1, 1)
-        self.message = QLabel(self.tr("Scan the badge, then enter the PIN."), self)
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setMinimumHeight(90)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        fields = CredentialFields(self)
+        form, self.badge, self.pin = fields.grid, fields.badge, fields.pin
+        self.message = message_line(self, self.tr("Scan the badge, then enter the PIN."))
         set_props(self.message, severity="ok")
         buttons = QHBoxLayout()
         self.cancel_button = QPushButton(self.tr("Cancel"), self)

@@ -29,6 +29,7 @@ from hmi.services.production import MachineSnapshot
 from hmi.services.scans import ScanHub
 from hmi.services.session import StationSession
 from hmi.views.login import MachinePanel
+from hmi.widgets.credentials import CredentialFields, message_line
 from hmi.widgets.keypad import Keypad
 from hmi.widgets.style import set_props
 
@@ -63,26 +64,9 @@ class LockOverlay(QFrame):
         self._people_lay.setContentsMargins(0, 0, 0, 0)
         self._people_lay.setSpacing(8)
         self.people_buttons: dict[str, QPushButton] = {}
-        grid = QGridLayout()
-        grid.setVerticalSpacing(10)
-        self.badge = QLineEdit(self)
-        self.badge.setObjectName("badgeField")
-        self.badge.setMaxLength(16)
-        self.badge.setPlaceholderText(self.tr("Badge"))
-        self.pin = QLineEdit(self)
-        self.pin.setObjectName("pinField")
-        self.pin.setMaxLength(8)
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setPlaceholderText(self.tr("PIN"))
-        grid.addWidget(QLabel(self.tr("Badge"), self), 0, 0)
-        grid.addWidget(self.badge, 0, 1)
-        grid.addWidget(QLabel(self.tr("PIN"), self), 1, 0)
-        grid.addWidget(self.pin, 1, 1)
-        self.message = QLabel("", self)
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setMinimumHeight(90)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        fields = CredentialFields(self)
+        grid, self.badge, self.pin = fields.grid, fields.badge, fields.pin
+        self.message = message_line(self)
         self.other_button = QPushButton(self.tr("Other person"), self)
         self.unlock_button = QPushButton(self.tr("Unlock"), self)
         self.unlock_button.setProperty("primary", True)

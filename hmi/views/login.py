@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,6 +19,7 @@ from hmi.services.production import MachineSnapshot
 from hmi.services.scans import ScanHub
 from hmi.services.session import StationSession
 from hmi.views import presenters
+from hmi.widgets.credentials import CredentialFields, message_line
 from hmi.widgets.keypad import Keypad
 from hmi.widgets.style import set_props
 from hmi.widgets.tiles import ValueTile
@@ -44,26 +43,9 @@ class LoginView(QWidget):
         hint = QLabel(self.tr("Scan or type your badge number, then your PIN."), self)
         hint.setObjectName("hint")
         hint.setWordWrap(True)
-        grid = QGridLayout()
-        grid.setVerticalSpacing(14)
-        self.badge = QLineEdit(self)
-        self.badge.setObjectName("badgeField")
-        self.badge.setMaxLength(16)
-        self.badge.setPlaceholderText(self.tr("Badge"))
-        self.pin = QLineEdit(self)
-        self.pin.setObjectName("pinField")
-        self.pin.setMaxLength(8)
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setPlaceholderText(self.tr("PIN"))
-        grid.addWidget(QLabel(self.tr("Badge"), self), 0, 0)
-        grid.addWidget(self.badge, 0, 1)
-        grid.addWidget(QLabel(self.tr("PIN"), self), 1, 0)
-        grid.addWidget(self.pin, 1, 1)
-        self.message = QLabel("", self)
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setMinimumHeight(90)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        fields = CredentialFields(self, spacing=14)
+        grid, self.badge, self.pin = fields.grid, fields.badge, fields.pin
+        self.message = message_line(self)
         self.login_button = QPushButton(self.tr("Log in"), self)
         self.login_button.setProperty("primary", True)
         self.clear_button = QPushButton(self.tr("Clear"), self)

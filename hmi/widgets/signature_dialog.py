@@ -7,15 +7,14 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from hmi.widgets.credentials import CredentialFields
 from hmi.widgets.keypad import Keypad
 from hmi.widgets.style import set_props
 
@@ -43,18 +42,8 @@ class SignatureDialog(QDialog):
             "bound to its content: any later change invalidates it."), self)
         legal.setObjectName("hint")
         legal.setWordWrap(True)
-        form = QGridLayout()
-        self.badge = QLineEdit(self)
-        self.badge.setMaxLength(16)
-        self.badge.setPlaceholderText(self.tr("Badge"))
-        self.pin = QLineEdit(self)
-        self.pin.setMaxLength(8)
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setPlaceholderText(self.tr("PIN"))
-        form.addWidget(QLabel(self.tr("Badge"), self), 0, 0)
-        form.addWidget(self.badge, 0, 1)
-        form.addWidget(QLabel(self.tr("PIN"), self), 1, 0)
-        form.addWidget(self.pin, 1, 1)
+        fields = CredentialFields(self, spacing=6)
+        form, self.badge, self.pin = fields.grid, fields.badge, fields.pin
         self.message = QLabel("", self)
         self.message.setObjectName("message")
         self.message.setWordWrap(True)

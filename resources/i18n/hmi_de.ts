@@ -353,6 +353,21 @@
     </message>
 </context>
 <context>
+    <name>CredentialFields</name>
+    <message>
+        <location filename="../../hmi/widgets/credentials.py" line="23"/>
+        <location filename="../../hmi/widgets/credentials.py" line="29"/>
+        <source>Badge</source>
+        <translation>Ausweis</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/widgets/credentials.py" line="28"/>
+        <location filename="../../hmi/widgets/credentials.py" line="31"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+</context>
+<context>
     <name>CycleTimeChart</name>
     <message>
         <location filename="../../hmi/widgets/charts.py" line="277"/>
@@ -1029,50 +1044,38 @@
 <context>
     <name>KioskExitDialog</name>
     <message>
-        <location filename="../../hmi/views/kiosk.py" line="143"/>
-        <location filename="../../hmi/views/kiosk.py" line="150"/>
+        <location filename="../../hmi/views/kiosk.py" line="142"/>
+        <location filename="../../hmi/views/kiosk.py" line="149"/>
         <source>Leave the station application</source>
         <translation>Stationsanwendung verlassen</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/kiosk.py" line="152"/>
+        <location filename="../../hmi/views/kiosk.py" line="151"/>
         <source>Only a person allowed to leave the station application (an administrator) can do this. The station stops recording until it is started again.</source>
         <translation>Nur eine Person, die die Stationsanwendung verlassen darf (ein Administrator), kann das tun. Die Station erfasst nichts mehr, bis sie wieder gestartet wird.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/kiosk.py" line="161"/>
-        <location filename="../../hmi/views/kiosk.py" line="166"/>
-        <source>Badge</source>
-        <translation>Ausweis</translation>
-    </message>
-    <message>
-        <location filename="../../hmi/views/kiosk.py" line="165"/>
-        <location filename="../../hmi/views/kiosk.py" line="168"/>
-        <source>PIN</source>
-        <translation>PIN</translation>
-    </message>
-    <message>
-        <location filename="../../hmi/views/kiosk.py" line="170"/>
+        <location filename="../../hmi/views/kiosk.py" line="158"/>
         <source>Scan the badge, then enter the PIN.</source>
         <translation>Ausweis scannen, dann die PIN eingeben.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/kiosk.py" line="177"/>
+        <location filename="../../hmi/views/kiosk.py" line="161"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/kiosk.py" line="178"/>
+        <location filename="../../hmi/views/kiosk.py" line="162"/>
         <source>Leave</source>
         <translation>Verlassen</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/kiosk.py" line="216"/>
+        <location filename="../../hmi/views/kiosk.py" line="200"/>
         <source>Enter the badge number and the PIN.</source>
         <translation>Ausweisnummer und PIN eingeben.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/kiosk.py" line="219"/>
+        <location filename="../../hmi/views/kiosk.py" line="203"/>
         <source>Checking…</source>
         <translation>Prüfe…</translation>
     </message>
@@ -1401,98 +1404,86 @@
 <context>
     <name>LockOverlay</name>
     <message>
-        <location filename="../../hmi/views/lock.py" line="54"/>
-        <location filename="../../hmi/views/lock.py" line="130"/>
+        <location filename="../../hmi/views/lock.py" line="55"/>
+        <location filename="../../hmi/views/lock.py" line="114"/>
         <source>Locked</source>
         <translation>Bildschirm gesperrt</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/lock.py" line="57"/>
-        <location filename="../../hmi/views/lock.py" line="131"/>
+        <location filename="../../hmi/views/lock.py" line="58"/>
+        <location filename="../../hmi/views/lock.py" line="115"/>
         <source>Scan your badge or enter your PIN to continue.</source>
         <translation>Ausweis scannen oder PIN eingeben, um fortzufahren.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/lock.py" line="71"/>
-        <location filename="../../hmi/views/lock.py" line="77"/>
-        <source>Badge</source>
-        <translation>Ausweis</translation>
-    </message>
-    <message>
-        <location filename="../../hmi/views/lock.py" line="76"/>
-        <location filename="../../hmi/views/lock.py" line="79"/>
-        <source>PIN</source>
-        <translation>PIN</translation>
-    </message>
-    <message>
-        <location filename="../../hmi/views/lock.py" line="86"/>
+        <location filename="../../hmi/views/lock.py" line="70"/>
         <source>Other person</source>
         <translation>Andere Person</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/lock.py" line="87"/>
+        <location filename="../../hmi/views/lock.py" line="71"/>
         <source>Unlock</source>
         <translation>Entsperren</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/lock.py" line="123"/>
+        <location filename="../../hmi/views/lock.py" line="107"/>
         <source>Locked — %1</source>
         <translation>Gesperrt — %1</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/lock.py" line="125"/>
+        <location filename="../../hmi/views/lock.py" line="109"/>
         <source>Scan your badge or enter your PIN to continue. Someone else: scan your badge to sign in as well.</source>
         <translation>Ausweis scannen oder PIN eingeben, um fortzufahren. Jemand anderes: Ausweis scannen, um sich ebenfalls anzumelden.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/lock.py" line="127"/>
+        <location filename="../../hmi/views/lock.py" line="111"/>
         <source>Scan your badge or enter your PIN to continue. Someone else: scan your badge to take over.</source>
         <translation>Ausweis scannen oder PIN eingeben, um fortzufahren. Jemand anderes: Ausweis scannen, um zu übernehmen.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/lock.py" line="138"/>
-        <location filename="../../hmi/views/lock.py" line="195"/>
-        <location filename="../../hmi/views/lock.py" line="225"/>
+        <location filename="../../hmi/views/lock.py" line="122"/>
+        <location filename="../../hmi/views/lock.py" line="179"/>
+        <location filename="../../hmi/views/lock.py" line="209"/>
         <source>%1: enter your PIN.</source>
         <translation>%1: PIN eingeben.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/lock.py" line="141"/>
+        <location filename="../../hmi/views/lock.py" line="125"/>
         <source>Enter your badge number.</source>
         <translation>Ausweisnummer eingeben.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/lock.py" line="204"/>
+        <location filename="../../hmi/views/lock.py" line="188"/>
         <source>Scan or type your badge number, then your PIN.</source>
         <translation>Ausweis scannen oder Ausweisnummer eingeben, dann die PIN.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/lock.py" line="212"/>
+        <location filename="../../hmi/views/lock.py" line="196"/>
         <source>That code is not a badge (%1). The screen is locked: scan your badge to continue.</source>
         <translation>Dieser Code ist kein Ausweis (%1). Der Bildschirm ist gesperrt: Ausweis scannen, um fortzufahren.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/lock.py" line="228"/>
+        <location filename="../../hmi/views/lock.py" line="212"/>
         <source>Badge %1: enter the PIN to take over from %2.</source>
         <translation>Ausweis %1: PIN eingeben, um von %2 zu übernehmen.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/lock.py" line="230"/>
+        <location filename="../../hmi/views/lock.py" line="214"/>
         <source>Badge %1: enter the PIN to sign in.</source>
         <translation>Ausweis %1: PIN eingeben, um sich anzumelden.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/lock.py" line="242"/>
+        <location filename="../../hmi/views/lock.py" line="226"/>
         <source>Scan your badge or type its number first.</source>
         <translation>Zuerst den Ausweis scannen oder seine Nummer eingeben.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/lock.py" line="246"/>
+        <location filename="../../hmi/views/lock.py" line="230"/>
         <source>Enter your PIN.</source>
         <translation>PIN eingeben.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/lock.py" line="250"/>
+        <location filename="../../hmi/views/lock.py" line="234"/>
         <source>Checking…</source>
         <translation>Prüfe…</translation>
     </message>
@@ -1500,66 +1491,54 @@
 <context>
     <name>LoginView</name>
     <message>
-        <location filename="../../hmi/views/login.py" line="42"/>
-        <location filename="../../hmi/views/login.py" line="67"/>
+        <location filename="../../hmi/views/login.py" line="41"/>
+        <location filename="../../hmi/views/login.py" line="49"/>
         <source>Log in</source>
         <translation>Anmelden</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/login.py" line="44"/>
+        <location filename="../../hmi/views/login.py" line="43"/>
         <source>Scan or type your badge number, then your PIN.</source>
         <translation>Ausweis scannen oder Ausweisnummer eingeben, dann die PIN.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/login.py" line="52"/>
-        <location filename="../../hmi/views/login.py" line="58"/>
-        <source>Badge</source>
-        <translation>Ausweis</translation>
-    </message>
-    <message>
-        <location filename="../../hmi/views/login.py" line="57"/>
-        <location filename="../../hmi/views/login.py" line="60"/>
-        <source>PIN</source>
-        <translation>PIN</translation>
-    </message>
-    <message>
-        <location filename="../../hmi/views/login.py" line="69"/>
+        <location filename="../../hmi/views/login.py" line="51"/>
         <source>Clear</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/login.py" line="110"/>
-        <location filename="../../hmi/views/login.py" line="168"/>
+        <location filename="../../hmi/views/login.py" line="92"/>
+        <location filename="../../hmi/views/login.py" line="150"/>
         <source>Enter your badge number.</source>
         <translation>Ausweisnummer eingeben.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/login.py" line="123"/>
+        <location filename="../../hmi/views/login.py" line="105"/>
         <source>That code is not a badge (%1). Scan your badge or type its number.</source>
         <translation>Dieser Code ist kein Ausweis (%1). Ausweis scannen oder seine Nummer eingeben.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/login.py" line="130"/>
+        <location filename="../../hmi/views/login.py" line="112"/>
         <source>Badge %1 scanned. Now enter your PIN.</source>
         <translation>Ausweis %1 gescannt. Jetzt die PIN eingeben.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/login.py" line="137"/>
+        <location filename="../../hmi/views/login.py" line="119"/>
         <source>Now enter your PIN.</source>
         <translation>Jetzt die PIN eingeben.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/login.py" line="144"/>
+        <location filename="../../hmi/views/login.py" line="126"/>
         <source>Enter your badge number first.</source>
         <translation>Zuerst die Ausweisnummer eingeben.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/login.py" line="148"/>
+        <location filename="../../hmi/views/login.py" line="130"/>
         <source>Enter your PIN.</source>
         <translation>PIN eingeben.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/login.py" line="152"/>
+        <location filename="../../hmi/views/login.py" line="134"/>
         <source>Checking…</source>
         <translation>Prüfe…</translation>
     </message>
@@ -1575,28 +1554,28 @@
 <context>
     <name>MachinePanel</name>
     <message>
-        <location filename="../../hmi/views/login.py" line="192"/>
+        <location filename="../../hmi/views/login.py" line="174"/>
         <source>Machine now</source>
         <translation>Maschine jetzt</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/login.py" line="194"/>
+        <location filename="../../hmi/views/login.py" line="176"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/login.py" line="195"/>
+        <location filename="../../hmi/views/login.py" line="177"/>
         <source>Good</source>
         <translation>Gut</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/login.py" line="195"/>
-        <location filename="../../hmi/views/login.py" line="196"/>
+        <location filename="../../hmi/views/login.py" line="177"/>
+        <location filename="../../hmi/views/login.py" line="178"/>
         <source>parts</source>
         <translation>Teile</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/login.py" line="196"/>
+        <location filename="../../hmi/views/login.py" line="178"/>
         <source>Scrap</source>
         <translation>Ausschuss</translation>
     </message>
@@ -3733,44 +3712,32 @@
 <context>
     <name>SignatureDialog</name>
     <message>
-        <location filename="../../hmi/widgets/signature_dialog.py" line="32"/>
+        <location filename="../../hmi/widgets/signature_dialog.py" line="31"/>
         <source>Electronic signature</source>
         <translation>Elektronische Signatur</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/signature_dialog.py" line="37"/>
+        <location filename="../../hmi/widgets/signature_dialog.py" line="36"/>
         <source>Sign: %1</source>
         <translation>Signieren: %1</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/signature_dialog.py" line="41"/>
+        <location filename="../../hmi/widgets/signature_dialog.py" line="40"/>
         <source>By entering your badge and PIN you sign this record. Your signature is bound to its content: any later change invalidates it.</source>
         <translation>Mit Ausweis und PIN signieren Sie diesen Datensatz. Ihre Signatur ist an seinen Inhalt gebunden: jede spätere Änderung macht sie ungültig.</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/signature_dialog.py" line="49"/>
-        <location filename="../../hmi/widgets/signature_dialog.py" line="54"/>
-        <source>Badge</source>
-        <translation>Ausweis</translation>
-    </message>
-    <message>
-        <location filename="../../hmi/widgets/signature_dialog.py" line="53"/>
-        <location filename="../../hmi/widgets/signature_dialog.py" line="56"/>
-        <source>PIN</source>
-        <translation>PIN</translation>
-    </message>
-    <message>
-        <location filename="../../hmi/widgets/signature_dialog.py" line="63"/>
+        <location filename="../../hmi/widgets/signature_dialog.py" line="52"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/signature_dialog.py" line="64"/>
+        <location filename="../../hmi/widgets/signature_dialog.py" line="53"/>
         <source>Sign</source>
         <translation>Signieren</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/signature_dialog.py" line="101"/>
+        <location filename="../../hmi/widgets/signature_dialog.py" line="90"/>
         <source>Enter your badge number and PIN.</source>
         <translation>Ausweisnummer und PIN eingeben.</translation>
     </message>
@@ -6662,14 +6629,14 @@ Ordner: %6
         <translation>Instandhaltung dran</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/login.py" line="214"/>
+        <location filename="../../hmi/views/login.py" line="196"/>
         <location filename="../../hmi/views/presenters.py" line="32"/>
         <location filename="../../hmi/views/presenters.py" line="73"/>
         <source>NO DATA</source>
         <translation>KEINE DATEN</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/login.py" line="215"/>
+        <location filename="../../hmi/views/login.py" line="197"/>
         <location filename="../../hmi/views/presenters.py" line="49"/>
         <source>Connecting to machine…</source>
         <translation>Verbindungsaufbau…</translation>
