@@ -9,33 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-import pytest
 from sqlalchemy import func, select
 
 from hmi.central.changes import APPLIED, SKIPPED, UNCHANGED, apply_master_changes
 from hmi.services.recipe_core import recipe_content, view_of
-from hmi.store.engine import make_engine, make_session_factory
 from hmi.store.events import append_event
 from hmi.store.models import MasterChangeEvent, Recipe, RecipeParameter
 from hmi.sync.engine import SyncEngine
 from hmi.sync.models import SyncQuarantine
-from tests.test_sync import central, central_template, drain, open_station  # noqa: F401
+from tests.test_sync import central, central_template, drain  # noqa: F401
+from tests.test_sync_pull import central_sf, station  # noqa: F401 - shared fixtures
 
 T0 = dt.datetime(2026, 3, 1, 6, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def central_sf(central):
-    engine = make_engine(central)
-    yield make_session_factory(engine)
-    engine.dispose()
-
-
-@pytest.fixture
-def station(tmp_path):
-    engine, sf = open_station(tmp_path)
-    yield sf
-    engine.dispose()
 
 
 def recipe(code="R-1", version=1, *, value=180.0, status="released", source="erp.csv"):
