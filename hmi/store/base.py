@@ -84,7 +84,9 @@ class EventMixin:
     """Columns every append-only event row carries."""
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    station_id: Mapped[str] = mapped_column(String(64), index=True)
+    # No index of its own: the unique (station_id, seq) of every event table serves
+    # lookups by station (migration 0011).
+    station_id: Mapped[str] = mapped_column(String(64))
     seq: Mapped[int] = mapped_column(Integer)
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # Badge of the person acting, if any (machine events have none).
