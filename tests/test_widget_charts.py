@@ -56,6 +56,26 @@ def test_cycle_chart_marks_ideal_and_slow_cycles(qtbot):
         w.set_cycles([1, 2], [1])
 
 
+@pytest.mark.parametrize(("width", "n"), [(380, 100), (430, 120), (900, 150)])
+def test_cycle_chart_time_labels_never_touch(qtbot, width, n):
+    """A hundred cycles in the live screen's narrow chart: the HH:MM:SS labels stand apart
+    (they ran into each other at a fixed tick spacing)."""
+    from PySide6.QtGui import QFontMetrics
+
+    w = show(qtbot, CycleTimeChart(tz="UTC"), width, 300)
+    w.set_cycles(SHIFT + np.arange(n) * 2, np.full(n, 2.0))
+    qtbot.wait(20)
+    plot = w.getPlotItem()
+    ax, vb = plot.getAxis("bottom"), plot.getViewBox()
+    lo, hi = vb.viewRange()[0]
+    major = sorted(v for v in ax.tickValues(lo, hi, vb.width())[0][1] if lo <= v <= hi)
+    labels = [t for t in ax.tickStrings(major, 1, 1) if t]
+    assert len(labels) >= 3  # still says when
+    px_per_bar = vb.width() / (hi - lo)
+    widest = max(QFontMetrics(ax.style["tickFont"]).horizontalAdvance(t) for t in labels)
+    assert min(np.diff(major)) * px_per_bar > widest
+
+
 def test_state_timeline_colours_spans_by_group(qtbot):
     w = show(qtbot, StateTimeline(tz="Europe/Berlin"), 1100, 200)
     items = dict(w.bands)

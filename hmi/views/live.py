@@ -212,7 +212,7 @@ class LiveView(QWidget):
             self.order_tile.show_value(self.tr("No order"),
                                        note=self.tr("shift %1 · counts go to no order")
                                        .replace("%1", k.shift_name))
-            self.target_tile.show_value("—", note=self.tr("no target without an order"))
+            self.target_tile.show_value("—", note=self.tr("no order running"))
             self.end_tile.show_value("—")
             return
         self.order_tile.show_value(order.code, note=f"{order.product_code} · {order.product_name}")

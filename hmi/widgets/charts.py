@@ -336,6 +336,34 @@ class CycleTimeChart(pg.PlotWidget):
                    (self._ideal or 0.0) * 1.0]) * 1.15
         plot.setYRange(0, max(top, 1e-3), padding=0)
         plot.setXRange(-0.6, max(n, 1) - 0.4, padding=0)
+        self._fit_ticks()
+
+    def tick_step(self) -> int:
+        """Bars between labelled ticks, so no two time labels touch at this width."""
+        from PySide6.QtGui import QFontMetrics
+
+        plot = self.getPlotItem()
+        label_px = QFontMetrics(plot.getAxis("bottom").style["tickFont"]).horizontalAdvance(
+            "00:00:00") + 16  # a "HH:MM:SS" label and a gap
+        n = max(len(self._durations), 1)
+        width = max(plot.getViewBox().width(), 1.0)
+        need = label_px * n / width
+        for step in (1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 250, 500, 1000):
+            if step >= need:
+                return step
+        return int(np.ceil(need))
+
+    def _fit_ticks(self) -> None:
+        plot = self.getPlotItem()
+        if plot is None:  # being torn down
+            return
+        step = self.tick_step()
+        plot.getAxis("bottom").setTickSpacing(step, step)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if "_durations" in self.__dict__:  # not during the base class's own set-up
+            self._fit_ticks()
 
 
 class StateTimeline(QWidget):

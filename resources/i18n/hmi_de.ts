@@ -1372,8 +1372,8 @@
     </message>
     <message>
         <location filename="../../hmi/views/live.py" line="215"/>
-        <source>no target without an order</source>
-        <translation>ohne Auftrag keine Sollmenge</translation>
+        <source>no order running</source>
+        <translation>kein Auftrag aktiv</translation>
     </message>
     <message>
         <location filename="../../hmi/views/live.py" line="222"/>
@@ -1546,7 +1546,7 @@
 <context>
     <name>LossWaterfall</name>
     <message>
-        <location filename="../../hmi/widgets/charts.py" line="625"/>
+        <location filename="../../hmi/widgets/charts.py" line="653"/>
         <source>Steps do not add up: %1 h:mm unexplained</source>
         <translation>Die Schritte gehen nicht auf: %1 h:mm ungeklärt</translation>
     </message>
@@ -2563,37 +2563,37 @@
 <context>
     <name>ParetoChart</name>
     <message>
-        <location filename="../../hmi/widgets/charts.py" line="517"/>
+        <location filename="../../hmi/widgets/charts.py" line="545"/>
         <source>Other</source>
         <translation>Sonstige</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/charts.py" line="543"/>
+        <location filename="../../hmi/widgets/charts.py" line="571"/>
         <source>Downtime by reason: number of stops</source>
         <translation>Stillstand nach Grund: Anzahl</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/charts.py" line="544"/>
+        <location filename="../../hmi/widgets/charts.py" line="572"/>
         <source>Show duration</source>
         <translation>Dauer zeigen</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/charts.py" line="545"/>
+        <location filename="../../hmi/widgets/charts.py" line="573"/>
         <source>stops</source>
         <translation>Stillstände</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/charts.py" line="547"/>
+        <location filename="../../hmi/widgets/charts.py" line="575"/>
         <source>Downtime by reason: duration (h:mm)</source>
         <translation>Stillstand nach Grund: Dauer (h:mm)</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/charts.py" line="548"/>
+        <location filename="../../hmi/widgets/charts.py" line="576"/>
         <source>Show count</source>
         <translation>Anzahl zeigen</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/charts.py" line="549"/>
+        <location filename="../../hmi/widgets/charts.py" line="577"/>
         <source>h:mm</source>
         <translation>h:mm</translation>
     </message>
@@ -3773,37 +3773,37 @@
 <context>
     <name>StateTimeline</name>
     <message>
-        <location filename="../../hmi/widgets/charts.py" line="368"/>
+        <location filename="../../hmi/widgets/charts.py" line="396"/>
         <source>now</source>
         <translation>jetzt</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/charts.py" line="376"/>
+        <location filename="../../hmi/widgets/charts.py" line="404"/>
         <source>Running</source>
         <translation>Läuft</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/charts.py" line="376"/>
+        <location filename="../../hmi/widgets/charts.py" line="404"/>
         <source>Idle / starved / blocked</source>
         <translation>Leerlauf/Mangel/Stau</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/charts.py" line="377"/>
+        <location filename="../../hmi/widgets/charts.py" line="405"/>
         <source>Down</source>
         <translation>Störung</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/charts.py" line="377"/>
+        <location filename="../../hmi/widgets/charts.py" line="405"/>
         <source>Changeover</source>
         <translation>Rüsten</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/charts.py" line="378"/>
+        <location filename="../../hmi/widgets/charts.py" line="406"/>
         <source>Planned stop</source>
         <translation>Geplanter Halt</translation>
     </message>
     <message>
-        <location filename="../../hmi/widgets/charts.py" line="378"/>
+        <location filename="../../hmi/widgets/charts.py" line="406"/>
         <source>No data</source>
         <translation>Keine Daten</translation>
     </message>
