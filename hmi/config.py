@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import sys
 import tomllib
 import zoneinfo
 from pathlib import Path
@@ -723,8 +724,18 @@ def load(path: str | Path) -> StationConfig:
     return parse(text, path)
 
 
+def installed_data_dir() -> Path:
+    """Where an installed wheel keeps resources/ and migrations/ (pyproject data-files)."""
+    return Path(sys.prefix) / "share" / "openmes-hmi"
+
+
 def resources_dir() -> Path:
-    return Path(__file__).resolve().parents[1] / "resources"
+    """``resources/`` beside the package (source tree), else the installed copy."""
+    tree = Path(__file__).resolve().parents[1] / "resources"
+    if tree.is_dir():
+        return tree
+    installed = installed_data_dir() / "resources"
+    return installed if installed.is_dir() else tree
 
 
 def demo_config_path() -> Path:

@@ -419,3 +419,38 @@ def test_failed_migration_leaves_the_old_release_and_database(running_station, w
     assert _q(db, "SELECT version_num FROM alembic_version") == [(head,)]
     assert "half_done" not in _tables(db)
     assert _seq(root) == 41
+
+
+def test_the_wheel_alone_carries_resources_and_migrations(wheelhouses, tmp_path):
+    """pip-installing the station wheel into a bare venv (no source tree, no data tarball)
+    gives a station that finds its theme, demo files and migrations (pyproject data-files
+    under <venv>/share/openmes-hmi) and migrates a store with them."""
+    import sysconfig
+
+    wheel = next(wheelhouses["0.1.0"].glob("openmes_station-*.whl"))
+    venv = tmp_path / "v"
+    _run([sys.executable, "-m", "venv", "--without-pip", venv])
+    _run([sys.executable, "-m", "pip", "--python", venv / "bin/python", "install", "-q",
+          "--no-deps", "--no-index", wheel])
+    # The dependencies come from this test run's environment (a path, not a site dir: its
+    # editable finder for the checkout is not loaded).
+    site = Path(_run([venv / "bin/python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip())
+    (site / "zz_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    out = _run([venv / "bin/python", "-c",
+                "import hmi, hmi.config as c, hmi.store.engine as e;"
+                "print(hmi.__file__); print(c.resources_dir()); print(e.MIGRATIONS_DIR);"
+                "e.open_store('sqlite:///" + str(tmp_path / "s.sqlite") + "')"],
+               env={"PYTHONPATH": ""}).stdout.split()
+    hmi_file, resources, migrations = (Path(p) for p in out[:3])
+    assert hmi_file.is_relative_to(venv) and not hmi_file.is_relative_to(REPO)
+    assert resources == venv / "share/openmes-hmi/resources"
+    assert (resources / "theme/isa101.qss").is_file()
+    assert (resources / "i18n/hmi_de.qm").is_file()
+    assert (resources / "stations/demo.toml").is_file()
+    assert migrations == venv / "share/openmes-hmi/migrations"
+    head = sorted(p.name for p in (REPO / "migrations/versions").glob("0*.py"))[-1][:4]
+    con = sqlite3.connect(tmp_path / "s.sqlite")
+    try:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head
+    finally:
+        con.close()

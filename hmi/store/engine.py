@@ -14,6 +14,7 @@ dialect docs, "Enabling Non-Legacy SQLite Transactional Modes").
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, make_url
@@ -23,8 +24,16 @@ import hmi
 
 log = logging.getLogger(__name__)
 
-#: Top-level ``migrations/`` directory of the source tree.
-MIGRATIONS_DIR = Path(hmi.__file__).resolve().parents[1] / "migrations"
+def _migrations_dir() -> Path:
+    tree = Path(hmi.__file__).resolve().parents[1] / "migrations"
+    if tree.is_dir():
+        return tree
+    installed = Path(sys.prefix) / "share" / "openmes-hmi" / "migrations"  # wheel data-files
+    return installed if installed.is_dir() else tree
+
+
+#: ``migrations/`` beside the package (source tree), else the installed wheel's copy.
+MIGRATIONS_DIR = _migrations_dir()
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
