@@ -51,7 +51,7 @@ def _station_parser() -> argparse.ArgumentParser:
                     "`hmi certs list|accept|reject`, "
                     "`hmi central init|upgrade|status|seed|apply|orders|role`, "
                     "`hmi sync status|quarantine`, `hmi audit verify`, "
-                    "`hmi backup|restore|diagnostics|prune|config show`.",
+                    "`hmi backup|restore|diagnostics|prune|migrate|config show`.",
     )
     src = p.add_mutually_exclusive_group()
     src.add_argument("--demo", action="store_true",

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 #: The first words of ``hmi …`` this module handles.
-COMMANDS = ("backup", "restore", "diagnostics", "prune", "config")
+COMMANDS = ("backup", "restore", "diagnostics", "prune", "config", "migrate")
 
 
 def _fail(message: str) -> int:
@@ -59,6 +59,10 @@ def _parser(command: str) -> argparse.ArgumentParser:
         p.description = ("Remove events the central database confirmed and that are older "
                          "than [upkeep] retention_days; never an unsent one.")
         p.add_argument("--dry-run", action="store_true", help="only say what would go")
+    elif command == "migrate":
+        p.description = ("Bring the station's store to this hmi's schema (alembic), with the "
+                         "station stopped: what an update runs after `hmi backup`. Prints the "
+                         "revision before and after.")
     elif command == "config":
         p.description = "Show the effective station configuration, secrets masked."
         sub = p.add_subparsers(dest="action", required=True)
@@ -152,6 +156,40 @@ def _prune(cfg, ddir: Path, args) -> int:
     return 0
 
 
+def _migrate(cfg, ddir: Path, args) -> int:
+    from sqlalchemy import text
+
+    from hmi.services.upkeep import StationLocked, hold_station_lock
+    from hmi.store.engine import make_engine, migrate
+
+    db = cfg.resolve_path(cfg.database.local, ddir)
+    try:
+        lock = hold_station_lock(ddir, purpose="migrate")
+    except StationLocked as exc:
+        return _fail(f"{exc} Stop the station first.")
+    try:
+        engine = make_engine(f"sqlite:///{db}")
+        try:
+            def revision() -> str:
+                with engine.connect() as c:
+                    try:
+                        return c.execute(text("SELECT version_num FROM alembic_version")
+                                         ).scalar() or "(empty)"
+                    except Exception:  # noqa: BLE001 - a new store has no table yet
+                        return "(empty)"
+
+            before = revision()
+            migrate(engine)
+            after = revision()
+        finally:
+            engine.dispose()
+    finally:
+        lock.release()
+    print(f"{db}: schema {before} -> {after}" if before != after
+          else f"{db}: schema already at {after}")
+    return 0
+
+
 def _config_show(cfg, ddir: Path, args) -> int:
     from hmi.secrets import redact
 
@@ -162,4 +200,4 @@ def _config_show(cfg, ddir: Path, args) -> int:
 
 
 _COMMANDS = {"backup": _backup, "restore": _restore, "diagnostics": _diagnostics,
-             "prune": _prune, "config": _config_show}
+             "prune": _prune, "config": _config_show, "migrate": _migrate}

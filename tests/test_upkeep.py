@@ -520,3 +520,39 @@ def test_diagnostics_without_a_store_or_logs_still_writes_a_bundle(tmp_path):
         assert b"missing" in z.read("sync.json")
         assert b"not running" in z.read("devices.txt")
     assert not (tmp_path / "empty" / "station.sqlite").exists()   # diagnostics made no store
+
+
+def test_migrate_brings_an_older_store_to_head_and_waits_for_a_stopped_station(tmp_path, capsys):
+    """`hmi migrate` (what an update runs after its backup): an older store comes to this
+    hmi's head with its events kept; refused while the station holds its lock."""
+    from alembic import command
+
+    from hmi import config, upkeepcli
+    from hmi.store.engine import alembic_config, make_engine, make_session_factory, open_store
+
+    cfg_file = station_file(tmp_path)
+    cfg = config.load(cfg_file)
+    db = cfg.resolve_path(cfg.database.local, tmp_path)
+    engine, sf = open_store(f"sqlite:///{db}")
+    add(sf, login(), at=NEW)
+    with engine.begin() as conn:  # as an older release left it
+        command.downgrade(alembic_config(conn), "0009")
+    engine.dispose()
+    args = ["migrate", "--config", str(cfg_file), "--data-dir", str(tmp_path)]
+    lock = upkeep.hold_station_lock(tmp_path)
+    try:
+        assert upkeepcli.main(args) == 2
+        assert "Stop the station first" in capsys.readouterr().err
+    finally:
+        lock.release()
+    assert upkeepcli.main(args) == 0
+    head = sorted(p.name for p in (Path(config.__file__).parents[1] / "migrations/versions")
+                  .glob("0*.py"))[-1][:4]
+    assert capsys.readouterr().out.strip().endswith(f"schema 0009 -> {head}")
+    engine = make_engine(f"sqlite:///{db}")
+    try:
+        with engine.connect() as c:
+            assert c.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head
+        assert len(seqs_in(make_session_factory(engine))) == 1  # the event is still there
+    finally:
+        engine.dispose()
