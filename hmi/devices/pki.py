@@ -162,23 +162,12 @@ class OpcUaSecurity:
 
 def read_password_file(path: Path) -> str:
     """Read a password file; refuse it unless only its owner can read it (0600 or stricter)."""
+    from hmi.secrets import SecretError, check_private_file
+
     try:
-        st = path.stat()
-    except FileNotFoundError:
-        raise ConfigError(
-            f"machine.opcua.password_file: {path} does not exist; create it with the password "
-            f"on one line and run: chmod 600 {path}"
-        ) from None
-    except OSError as exc:
-        raise ConfigError(f"machine.opcua.password_file: cannot read {path} ({exc})") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise ConfigError(f"machine.opcua.password_file: {path} is not a regular file")
-    loose = stat.S_IMODE(st.st_mode) & 0o077
-    if loose:
-        raise ConfigError(
-            f"machine.opcua.password_file: {path} can be read by other users "
-            f"(mode {stat.S_IMODE(st.st_mode):04o}); restrict it with: chmod 600 {path}"
-        )
+        check_private_file(path, "machine.opcua.password_file")
+    except SecretError as exc:
+        raise ConfigError(str(exc)) from None
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
