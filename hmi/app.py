@@ -308,6 +308,11 @@ class Station(StationCore):
             central_url=db.central_url if self.sync is not None else "",
             password_file=self._central_password_file(), parent=self.window)
         self.window.attach_sync_page(self.quarantine, self.sync)
+        from hmi.services.audittrail import AuditTrailService
+
+        self.audit_trail = AuditTrailService(self.worker, self.session_factory,
+                                             self.cfg.station.id, parent=self.window)
+        self.window.attach_audit_page(self.audit_trail)
         if self.sync is None:
             return
         # A bound method of a GUI-thread QObject: Qt queues the sync thread's signal to it.
@@ -442,6 +447,8 @@ class Station(StationCore):
             t.cancel()
         if getattr(self, "quarantine", None) is not None:
             self.quarantine.shutdown()
+        if getattr(self, "audit_trail", None) is not None:
+            self.audit_trail.shutdown()
         if self.downtime is not None:
             self.kpis.stop()
             self.downtime.shutdown()

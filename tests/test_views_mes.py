@@ -433,12 +433,25 @@ def test_every_screen_fits_the_1280x800_panel_even_with_a_message_banner(qtbot, 
     win._session.actor = plant.session.actor
     win._session.sig_user_logged_in.emit(plant.session.actor)  # the navigation shows
     assert win.nav.isVisible()
+    from hmi.services.audittrail import AuditTrailService
+
+    trail = AuditTrailService(plant.worker, plant.sf, "ST-10")
+    win.attach_audit_page(trail)
     for key in ("live", "downtime", "alarms", "andon", "kpi", "handover"):
         win.show_screen(key)
         qtbot.wait(10)
         size = win.minimumSizeHint().expandedTo(win.minimumSize())
         assert size.width() <= 1280 and size.height() <= 800, (key, size)
         assert (win.width(), win.height()) == (1280, 800), key
+    # The Handover screen leads to the Audit trail, which fits too.
+    handover = win.screens["handover"]
+    assert handover.audit_button.isVisible()
+    qtbot.mouseClick(handover.audit_button, Qt.MouseButton.LeftButton)
+    assert win.stack.currentWidget() is win.audit_page
+    qtbot.wait(10)
+    size = win.minimumSizeHint().expandedTo(win.minimumSize())
+    assert size.width() <= 1280 and size.height() <= 800, ("audit", size)
+    trail.shutdown()
 
 
 def test_maintenance_logs_a_repair_and_a_bad_quantity_is_refused_with_nothing_saved(qtbot, plant):

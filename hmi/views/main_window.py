@@ -484,6 +484,23 @@ class MainWindow(QMainWindow):
                 b.setChecked(False)
             self._nav_group.setExclusive(True)
 
+    def attach_audit_page(self, trail: Any) -> None:
+        """The Audit trail screen (docs/audit.md), opened from the Handover screen; the page
+        itself refuses someone without audit.view (and that refusal is audited)."""
+        from hmi.views.audittrail import AuditTrailPage
+
+        page = AuditTrailPage(trail, self._session, self._cfg.station.timezone, parent=self.stack)
+        self.audit_page = page
+        self.stack.addWidget(page)
+        self.screens["audit"] = page
+        handover = self.screens.get("handover")
+        if handover is not None and hasattr(handover, "sig_open_audit"):
+            handover.audit_button.show()
+            handover.sig_open_audit.connect(self._open_audit)
+
+    def _open_audit(self) -> None:
+        self.show_screen("audit")
+
     def attach_sync_page(self, quarantine: Any, sync: Any) -> None:
         """The Sync screen (health and refused rows; docs/sync.md), opened from the header's
         sync indicator. ``sync`` None: a standalone station (the page says sync is off)."""

@@ -12,7 +12,15 @@ import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from hmi.services import kpi
 from hmi.services.timeline import StopKind
@@ -25,6 +33,10 @@ from hmi.widgets.cardlist import Card, CardList
 
 
 class ShiftSummaryView(QWidget):
+    """``sig_open_audit``: the "Audit trail" button (shown once the window has the page)."""
+
+    sig_open_audit = Signal()
+
     def __init__(self, kpis: Any, downtime: Any, alarms: Any, andon: Any, timezone: str, *,
                  clock: Callable[[], dt.datetime] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -37,7 +49,14 @@ class ShiftSummaryView(QWidget):
         lay.setContentsMargins(16, 10, 16, 10)
         self.title = QLabel(self.tr("Shift handover"), self)
         self.title.setObjectName("screenTitle")
-        lay.addWidget(self.title)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        # Who did what on this station (team leads and admins: audit.view).
+        self.audit_button = QPushButton(self.tr("Audit trail"), self)
+        self.audit_button.clicked.connect(self.sig_open_audit)
+        self.audit_button.hide()
+        top.addWidget(self.audit_button)
+        lay.addLayout(top)
         nums = QGridLayout()
         nums.setSpacing(10)
         self.oee = BigNumber(self.tr("OEE"), "%", self)

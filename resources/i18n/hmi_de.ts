@@ -103,6 +103,629 @@
     </message>
 </context>
 <context>
+    <name>AuditTrail</name>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="132"/>
+        <source>Alarm acknowledged</source>
+        <translation>Alarm quittiert</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="133"/>
+        <source>Breakdown acknowledged</source>
+        <translation>Störung quittiert</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="134"/>
+        <source>PIN set or changed</source>
+        <translation>PIN gesetzt oder geändert</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="137"/>
+        <source>Logged in</source>
+        <translation>Angemeldet</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="138"/>
+        <source>Login failed</source>
+        <translation>Anmeldung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="139"/>
+        <source>Confirmed with badge and PIN</source>
+        <translation>Mit Ausweis und PIN bestätigt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="140"/>
+        <source>Confirmation with badge and PIN failed</source>
+        <translation>Bestätigung mit Ausweis und PIN fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="142"/>
+        <source>Badge locked after wrong PINs</source>
+        <translation>Ausweis nach falschen PINs gesperrt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="143"/>
+        <source>Badge lockout ended early</source>
+        <translation>Ausweissperre vorzeitig aufgehoben</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="144"/>
+        <source>Logged out</source>
+        <translation>Abgemeldet</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="145"/>
+        <source>Permission refused</source>
+        <translation>Berechtigung verweigert</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="146"/>
+        <source>Left kiosk mode</source>
+        <translation>Kioskmodus verlassen</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="147"/>
+        <source>Leaving kiosk mode refused</source>
+        <translation>Verlassen des Kioskmodus verweigert</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="148"/>
+        <source>Screen locked</source>
+        <translation>Bildschirm gesperrt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="149"/>
+        <source>Screen unlocked</source>
+        <translation>Bildschirm entsperrt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="150"/>
+        <source>Old records pruned</source>
+        <translation>Alte Aufzeichnungen bereinigt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="151"/>
+        <source>Changed</source>
+        <translation>Geändert</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="152"/>
+        <source>Electronic signature</source>
+        <translation>Elektronische Unterschrift</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="153"/>
+        <source>Signature refused</source>
+        <translation>Unterschrift verweigert</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="154"/>
+        <source>Changing a downtime reason refused</source>
+        <translation>Ändern eines Stillstandsgrunds verweigert</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="155"/>
+        <source>Downtime reason given</source>
+        <translation>Stillstandsgrund angegeben</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="156"/>
+        <source>Downtime reason changed</source>
+        <translation>Stillstandsgrund geändert</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="157"/>
+        <source>Downtime split</source>
+        <translation>Stillstand geteilt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="158"/>
+        <source>Acknowledged</source>
+        <translation>Quittiert</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="159"/>
+        <source>Repair logged</source>
+        <translation>Reparatur erfasst</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="160"/>
+        <source>Breakdown closed</source>
+        <translation>Störung abgeschlossen</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="161"/>
+        <source>Andon call raised</source>
+        <translation>Andon-Ruf ausgelöst</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="162"/>
+        <source>Andon call acknowledged</source>
+        <translation>Andon-Ruf angenommen</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="163"/>
+        <source>Andon call resolved</source>
+        <translation>Andon-Ruf erledigt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="164"/>
+        <source>Andon call cancelled</source>
+        <translation>Andon-Ruf zurückgenommen</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="165"/>
+        <source>Quality hold placed</source>
+        <translation>Qualitätssperre gesetzt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="166"/>
+        <source>Quality hold released</source>
+        <translation>Qualitätssperre aufgehoben</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="167"/>
+        <source>Disposition: scrap</source>
+        <translation>Entscheid: Ausschuss</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="168"/>
+        <source>Disposition: rework</source>
+        <translation>Entscheid: Nacharbeit</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="169"/>
+        <source>Disposition: use as is</source>
+        <translation>Entscheid: verwenden wie besehen</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="170"/>
+        <source>Disposition: return to supplier</source>
+        <translation>Entscheid: zurück an den Lieferanten</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="172"/>
+        <source>SPC control limits frozen</source>
+        <translation>SPC-Eingriffsgrenzen festgeschrieben</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="173"/>
+        <source>SPC control limits recalculated</source>
+        <translation>SPC-Eingriffsgrenzen neu berechnet</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="174"/>
+        <source>Inspection failed</source>
+        <translation>Prüfung nicht bestanden</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="175"/>
+        <source>Inspection measured again</source>
+        <translation>Prüfung erneut gemessen</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="176"/>
+        <source>Recall report made</source>
+        <translation>Rückrufbericht erstellt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="177"/>
+        <source>Order started</source>
+        <translation>Auftrag gestartet</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="178"/>
+        <source>Order paused</source>
+        <translation>Auftrag unterbrochen</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="179"/>
+        <source>Order resumed</source>
+        <translation>Auftrag fortgesetzt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="180"/>
+        <source>Order completed</source>
+        <translation>Auftrag abgeschlossen</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="181"/>
+        <source>Order quantities reported</source>
+        <translation>Auftragsmengen gemeldet</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="182"/>
+        <source>Orders imported</source>
+        <translation>Aufträge importiert</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="183"/>
+        <source>Recipe approved</source>
+        <translation>Rezept freigegeben</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="184"/>
+        <source>Recipe downloaded to the machine</source>
+        <translation>Rezept an die Maschine übertragen</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="185"/>
+        <source>Recipe checked at the machine</source>
+        <translation>Rezept an der Maschine geprüft</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="186"/>
+        <source>Recipe rolled back</source>
+        <translation>Rezept zurückgesetzt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="187"/>
+        <source>Work-instruction step done</source>
+        <translation>Arbeitsanweisungsschritt erledigt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="188"/>
+        <source>Work-instruction step skipped</source>
+        <translation>Arbeitsanweisungsschritt übersprungen</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="189"/>
+        <source>Work-instruction step refused</source>
+        <translation>Arbeitsanweisungsschritt abgelehnt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="190"/>
+        <source>Tool life counter reset</source>
+        <translation>Standzeitzähler des Werkzeugs zurückgesetzt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="191"/>
+        <source>Material lot loaded</source>
+        <translation>Materialcharge geladen</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="192"/>
+        <source>Material lot changed</source>
+        <translation>Materialcharge gewechselt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="193"/>
+        <source>Material lot refused</source>
+        <translation>Materialcharge abgelehnt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="194"/>
+        <source>Material use recovered after a restart</source>
+        <translation>Materialverbrauch nach einem Neustart nachgetragen</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="196"/>
+        <source>Label printed</source>
+        <translation>Etikett gedruckt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="197"/>
+        <source>Label printed again</source>
+        <translation>Etikett erneut gedruckt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="198"/>
+        <source>Label print tried again</source>
+        <translation>Etikettendruck erneut versucht</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="199"/>
+        <source>Label marked as printed</source>
+        <translation>Etikett als gedruckt markiert</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="200"/>
+        <source>Master data imported</source>
+        <translation>Stammdaten importiert</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="201"/>
+        <source>Refused sync row marked resolved</source>
+        <translation>Abgelehnte Sync-Zeile als erledigt markiert</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="202"/>
+        <source>Refused sync row refused again</source>
+        <translation>Abgelehnte Sync-Zeile erneut abgelehnt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="204"/>
+        <source>Settling a refused sync row refused</source>
+        <translation>Bearbeiten einer abgelehnten Sync-Zeile verweigert</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="212"/>
+        <source>Refused: %1</source>
+        <translation>Verweigert: %1</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="276"/>
+        <source>machine / system</source>
+        <translation>Maschine / System</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="278"/>
+        <source>badge %1</source>
+        <translation>Ausweis %1</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="279"/>
+        <source>%1 (badge %2)</source>
+        <translation>%1 (Ausweis %2)</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="346"/>
+        <source>Audit trail intact — no entries yet</source>
+        <translation>Audit-Trail intakt — noch keine Einträge</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="347"/>
+        <source>Every action at this station will be recorded here.</source>
+        <translation>Jede Aktion an dieser Station wird hier festgehalten.</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="350"/>
+        <source>Audit trail intact — %1 entries checked, numbering %2..%3 complete</source>
+        <translation>Audit-Trail intakt — %1 Einträge geprüft, Nummerierung %2..%3 vollständig</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="352"/>
+        <source>Every hash and link verified. Events up to seq %1 were pruned after the central database confirmed them.</source>
+        <translation>Alle Hashes und Verkettungen geprüft. Ereignisse bis Seq %1 wurden bereinigt, nachdem die zentrale Datenbank sie bestätigt hatte.</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="355"/>
+        <source>Every entry matches its hash and links to the one before; no event is missing.</source>
+        <translation>Jeder Eintrag passt zu seinem Hash und ist mit dem vorigen verkettet; kein Ereignis fehlt.</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="364"/>
+        <source>AUDIT TRAIL BROKEN at seq %1: %2</source>
+        <translation>AUDIT-TRAIL BESCHÄDIGT bei Seq %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="366"/>
+        <source>AUDIT TRAIL BROKEN: %1</source>
+        <translation>AUDIT-TRAIL BESCHÄDIGT: %1</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="368"/>
+        <source>Tell the administrator now: `hmi audit verify` lists every problem; the central database&apos;s copy shows what the entries were.</source>
+        <translation>Sofort den Administrator informieren: `hmi audit verify` listet jedes Problem auf; die Kopie in der zentralen Datenbank zeigt, wie die Einträge lauteten.</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="368"/>
+        <source>Further problems: %1. </source>
+        <translation>Weitere Probleme: %1. </translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="538"/>
+        <source>The audit trail could not be read from the station&apos;s store (%1). Try again; if it stays, tell the administrator.</source>
+        <translation>Der Audit-Trail konnte nicht aus dem Speicher der Station gelesen werden (%1). Erneut versuchen; wenn es bleibt, den Administrator informieren.</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/services/audittrail.py" line="591"/>
+        <source>The audit trail could not be checked (%1). Try again; if it stays, run `hmi audit verify` or tell the administrator.</source>
+        <translation>Der Audit-Trail konnte nicht geprüft werden (%1). Erneut versuchen; wenn es bleibt, `hmi audit verify` ausführen oder den Administrator informieren.</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTrailPage</name>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="197"/>
+        <source>↻ Refresh</source>
+        <translation>↻ Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="208"/>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="208"/>
+        <source>Sign-in &amp;&amp; security</source>
+        <translation>Anmeldung &amp;&amp; Sicherheit</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="209"/>
+        <source>Quality</source>
+        <translation>Qualität</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="209"/>
+        <source>Orders &amp;&amp; recipes</source>
+        <translation>Aufträge &amp;&amp; Rezepte</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="210"/>
+        <source>Sync &amp;&amp; upkeep</source>
+        <translation>Sync &amp;&amp; Wartung</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="219"/>
+        <location filename="../../hmi/views/audittrail.py" line="406"/>
+        <source>Only this person</source>
+        <translation>Nur diese Person</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="237"/>
+        <location filename="../../hmi/views/audittrail.py" line="463"/>
+        <source>Older…</source>
+        <translation>Ältere…</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="357"/>
+        <source>The audit trail is not shown</source>
+        <translation>Der Audit-Trail wird nicht angezeigt</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="358"/>
+        <source>Only people allowed to view the audit trail see it here.</source>
+        <translation>Nur Personen, die den Audit-Trail ansehen dürfen, sehen ihn hier.</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="361"/>
+        <source>Checking the audit trail…</source>
+        <translation>Audit-Trail wird geprüft…</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="362"/>
+        <source>Every entry&apos;s hash and link and the station&apos;s numbering are being checked.</source>
+        <translation>Hash und Verkettung jedes Eintrags und die Nummerierung der Station werden geprüft.</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="406"/>
+        <source>Only %1</source>
+        <translation>Nur %1</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="435"/>
+        <source>No entry of this kind among the %1 loaded. Tap Older… to look further back.</source>
+        <translation>Kein Eintrag dieser Art unter den %1 geladenen. Auf „Ältere…“ tippen, um weiter zurückzusehen.</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="437"/>
+        <source>No entry of this kind in the audit trail.</source>
+        <translation>Kein Eintrag dieser Art im Audit-Trail.</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="442"/>
+        <source>Loading the audit trail…</source>
+        <translation>Audit-Trail wird geladen…</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="443"/>
+        <source>No audit entries yet.</source>
+        <translation>Noch keine Audit-Einträge.</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="462"/>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="470"/>
+        <source>%1 of %2 loaded entries · back to %3</source>
+        <translation>%1 von %2 geladenen Einträgen · zurück bis %3</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="474"/>
+        <source>%1 entries · back to %2</source>
+        <translation>%1 Einträge · zurück bis %2</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="477"/>
+        <source>the whole trail</source>
+        <translation>der ganze Trail</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="506"/>
+        <source>Tap an entry to see everything it recorded.</source>
+        <translation>Auf einen Eintrag tippen, um alles zu sehen, was er festhält.</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="512"/>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="512"/>
+        <source>%1 (station time, %2)</source>
+        <translation>%1 (Stationszeit, %2)</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="514"/>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="515"/>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="517"/>
+        <source>About</source>
+        <translation>Betrifft</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="520"/>
+        <source>Detail</source>
+        <translation>Einzelheiten</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="525"/>
+        <source>Hash %1… · %2</source>
+        <translation>Hash %1… · %2</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="531"/>
+        <source>CHANGED: its content no longer matches its hash</source>
+        <translation>GEÄNDERT: sein Inhalt passt nicht mehr zu seinem Hash</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="534"/>
+        <source>LINK BROKEN: it does not link to the entry before it (#%1)</source>
+        <translation>VERKETTUNG UNTERBROCHEN: er verweist nicht auf den Eintrag davor (#%1)</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="536"/>
+        <source>LINK BROKEN: the entries before it are missing</source>
+        <translation>VERKETTUNG UNTERBROCHEN: die Einträge davor fehlen</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="538"/>
+        <source>link OK (the first entry of the trail)</source>
+        <translation>Verkettung OK (der erste Eintrag des Trails)</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="540"/>
+        <source>link OK (the oldest kept; older entries were pruned)</source>
+        <translation>Verkettung OK (der älteste erhaltene; ältere Einträge wurden bereinigt)</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="541"/>
+        <source>link OK</source>
+        <translation>Verkettung OK</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="547"/>
+        <source>No values were recorded with this entry.</source>
+        <translation>Mit diesem Eintrag wurden keine Werte festgehalten.</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="556"/>
+        <source>Field</source>
+        <translation>Feld</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="556"/>
+        <source>Before</source>
+        <translation>Vorher</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="556"/>
+        <source>After</source>
+        <translation>Nachher</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="579"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/audittrail.py" line="579"/>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+</context>
+<context>
     <name>Central</name>
     <message>
         <location filename="../../hmi/central/link.py" line="55"/>
@@ -1705,37 +2328,37 @@
         <translation>Anmelden, um Alarme und Andon-Rufe zu sehen und zu quittieren.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/main_window.py" line="512"/>
+        <location filename="../../hmi/views/main_window.py" line="529"/>
         <source>Nobody logged in</source>
         <translation>Niemand angemeldet</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/main_window.py" line="514"/>
+        <location filename="../../hmi/views/main_window.py" line="531"/>
         <source>Locked</source>
         <translation>Bildschirm gesperrt</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/main_window.py" line="516"/>
+        <location filename="../../hmi/views/main_window.py" line="533"/>
         <source>%1 · %2 signed in</source>
         <translation>%1 · %2 angemeldet</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/main_window.py" line="530"/>
+        <location filename="../../hmi/views/main_window.py" line="547"/>
         <source>You were logged out after %1 minutes without a touch.</source>
         <translation>Sie wurden nach %1 Minuten ohne Berührung abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/main_window.py" line="532"/>
+        <location filename="../../hmi/views/main_window.py" line="549"/>
         <source>You were logged out after %1 seconds without a touch.</source>
         <translation>Sie wurden nach %1 Sekunden ohne Berührung abgemeldet.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/main_window.py" line="551"/>
+        <location filename="../../hmi/views/main_window.py" line="568"/>
         <source>Scanned %1, but nothing on this screen expects a scan. Nothing was changed.</source>
         <translation>%1 gescannt, aber nichts auf dieser Seite erwartet einen Scan. Nichts wurde geändert.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/main_window.py" line="635"/>
+        <location filename="../../hmi/views/main_window.py" line="652"/>
         <source>This station runs in kiosk mode and cannot be closed here.</source>
         <translation>Diese Station läuft im Kioskmodus und kann hier nicht geschlossen werden.</translation>
     </message>
@@ -3593,118 +4216,123 @@
 <context>
     <name>ShiftSummaryView</name>
     <message>
-        <location filename="../../hmi/views/summary.py" line="38"/>
+        <location filename="../../hmi/views/summary.py" line="50"/>
         <source>Shift handover</source>
         <translation>Schichtübergabe</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="43"/>
+        <location filename="../../hmi/views/summary.py" line="55"/>
+        <source>Audit trail</source>
+        <translation>Audit-Protokoll</translation>
+    </message>
+    <message>
+        <location filename="../../hmi/views/summary.py" line="62"/>
         <source>OEE</source>
         <translation>OEE</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="44"/>
+        <location filename="../../hmi/views/summary.py" line="63"/>
         <source>Good</source>
         <translation>Gut</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="45"/>
+        <location filename="../../hmi/views/summary.py" line="64"/>
         <source>Scrap</source>
         <translation>Ausschuss</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="46"/>
+        <location filename="../../hmi/views/summary.py" line="65"/>
         <source>Unplanned stops</source>
         <translation>Ungeplante Stillstände</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="54"/>
+        <location filename="../../hmi/views/summary.py" line="73"/>
         <source>Open items for the next shift</source>
         <translation>Offene Punkte für die nächste Schicht</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="57"/>
+        <location filename="../../hmi/views/summary.py" line="76"/>
         <source>Nothing open. The shift can be handed over clean.</source>
         <translation>Nichts offen. Die Schicht kann sauber übergeben werden.</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="62"/>
+        <location filename="../../hmi/views/summary.py" line="81"/>
         <source>Top downtime reasons</source>
         <translation>Häufigste Stillstandsgründe</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="83"/>
+        <location filename="../../hmi/views/summary.py" line="102"/>
         <source>not acknowledged</source>
         <translation>nicht quittiert</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="83"/>
+        <location filename="../../hmi/views/summary.py" line="102"/>
         <source>still active</source>
         <translation>noch aktiv</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="84"/>
+        <location filename="../../hmi/views/summary.py" line="103"/>
         <source>Alarm</source>
         <translation>Alarm</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="85"/>
-        <location filename="../../hmi/views/summary.py" line="94"/>
+        <location filename="../../hmi/views/summary.py" line="104"/>
+        <location filename="../../hmi/views/summary.py" line="113"/>
         <source>since</source>
         <translation>seit</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="89"/>
+        <location filename="../../hmi/views/summary.py" line="108"/>
         <source>nobody has answered</source>
         <translation>niemand hat angenommen</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="90"/>
+        <location filename="../../hmi/views/summary.py" line="109"/>
         <source>answered by %1, not resolved</source>
         <translation>angenommen von %1, nicht erledigt</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="93"/>
+        <location filename="../../hmi/views/summary.py" line="112"/>
         <source>Andon call</source>
         <translation>Andon-Ruf</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="100"/>
+        <location filename="../../hmi/views/summary.py" line="119"/>
         <source>Stop without reason</source>
         <translation>Stillstand ohne Grund</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="103"/>
+        <location filename="../../hmi/views/summary.py" line="122"/>
         <source>give it a reason in Downtime</source>
         <translation>unter Stillstand einen Grund angeben</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="104"/>
+        <location filename="../../hmi/views/summary.py" line="123"/>
         <source>Quality holds</source>
         <translation>Qualitätssperren</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="105"/>
+        <location filename="../../hmi/views/summary.py" line="124"/>
         <source>none recorded at this station (holds come with the quality module)</source>
         <translation>keine an dieser Station erfasst (Sperren kommen mit dem Qualitätsmodul)</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="113"/>
+        <location filename="../../hmi/views/summary.py" line="132"/>
         <source>Shift handover · %1 · %2–%3</source>
         <translation>Schichtübergabe · %1 · %2–%3</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="122"/>
+        <location filename="../../hmi/views/summary.py" line="141"/>
         <source>%1 stop(s)</source>
         <translation>%1 Stillstand/Stillstände</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="125"/>
+        <location filename="../../hmi/views/summary.py" line="144"/>
         <source>No reason yet</source>
         <translation>Noch kein Grund</translation>
     </message>
     <message>
-        <location filename="../../hmi/views/summary.py" line="126"/>
+        <location filename="../../hmi/views/summary.py" line="145"/>
         <source>No stops.</source>
         <translation>Keine Stillstände.</translation>
     </message>
@@ -4657,7 +5285,7 @@ Ordner: %6
 <context>
     <name>_BackScreen</name>
     <message>
-        <location filename="../../hmi/views/main_window.py" line="731"/>
+        <location filename="../../hmi/views/main_window.py" line="748"/>
         <source>Back</source>
         <translation>Zurück</translation>
     </message>
@@ -4811,12 +5439,12 @@ Ordner: %6
         <translation>Stillstand, Alarme und Kennzahlen konnten nicht gestartet werden: %1. Livewerte werden weiter angezeigt; die Instandhaltung rufen.</translation>
     </message>
     <message>
-        <location filename="../../hmi/app.py" line="412"/>
+        <location filename="../../hmi/app.py" line="417"/>
         <source>Stored stops could not be loaded: %1</source>
         <translation>Gespeicherte Stillstände konnten nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../../hmi/app.py" line="488"/>
+        <location filename="../../hmi/app.py" line="495"/>
         <source>Something went wrong: %1. The station keeps running; if it happens again, tell maintenance.</source>
         <translation>Etwas ist schiefgegangen: %1. Die Station läuft weiter; passiert es wieder, der Instandhaltung Bescheid geben.</translation>
     </message>
