@@ -153,8 +153,8 @@ class KioskExitDialog(QDialog):
             "this. The station stops recording until it is started again."), self)
         hint.setObjectName("hint")
         hint.setWordWrap(True)
-        fields = CredentialFields(self)
-        form, self.badge, self.pin = fields.grid, fields.badge, fields.pin
+        self._fields = CredentialFields(self)
+        form, self.badge, self.pin = self._fields.grid, self._fields.badge, self._fields.pin
         self.message = message_line(self, self.tr("Scan the badge, then enter the PIN."))
         set_props(self.message, severity="ok")
         buttons = QHBoxLayout()
@@ -173,20 +173,13 @@ class KioskExitDialog(QDialog):
         self.keypad.setMinimumWidth(340)
         lay.addLayout(left, 3)
         lay.addWidget(self.keypad, 2)
-        self.keypad.set_target(self.badge)
-        for field in (self.badge, self.pin):
-            field.installEventFilter(self)
+        self._fields.use_keypad(self.keypad)
         self.keypad.sig_enter_pressed.connect(self._enter)
         self.cancel_button.clicked.connect(self.reject)
         self.leave_button.clicked.connect(self.submit)
         session.sig_kiosk_exit_refused.connect(self._refused)
         session.sig_kiosk_exit_allowed.connect(self._allowed)
         self.resize(960, 560)
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.FocusIn and obj in (self.badge, self.pin):
-            self.keypad.set_target(obj)  # type: ignore[arg-type]
-        return super().eventFilter(obj, event)
 
     def _enter(self) -> None:
         if self.badge.text() and not self.pin.text():

@@ -13,7 +13,7 @@ that is a hand-over, or with several operators signed in, a switch (docs/kiosk.m
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -64,8 +64,8 @@ class LockOverlay(QFrame):
         self._people_lay.setContentsMargins(0, 0, 0, 0)
         self._people_lay.setSpacing(8)
         self.people_buttons: dict[str, QPushButton] = {}
-        fields = CredentialFields(self)
-        grid, self.badge, self.pin = fields.grid, fields.badge, fields.pin
+        self._fields = CredentialFields(self)
+        grid, self.badge, self.pin = self._fields.grid, self._fields.badge, self._fields.pin
         self.message = message_line(self)
         self.other_button = QPushButton(self.tr("Other person"), self)
         self.unlock_button = QPushButton(self.tr("Unlock"), self)
@@ -89,8 +89,7 @@ class LockOverlay(QFrame):
         outer.addWidget(self.keypad, 3)
         outer.addWidget(self.machine, 3)
 
-        for field in (self.badge, self.pin):
-            field.installEventFilter(self)
+        self._fields.use_keypad(self.keypad, start_on_badge=False)
         self.badge.returnPressed.connect(self._enter)
         self.pin.returnPressed.connect(self._enter)
         self.keypad.sig_enter_pressed.connect(self._enter)
@@ -160,11 +159,6 @@ class LockOverlay(QFrame):
         set_props(self.message, severity=severity)
 
     # -- input ---------------------------------------------------------------
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.FocusIn and obj in (self.badge, self.pin):
-            self.keypad.set_target(obj)  # type: ignore[arg-type]
-        return super().eventFilter(obj, event)
-
     def _focus(self, field: QLineEdit) -> None:
         field.setFocus()
         self.keypad.set_target(field)

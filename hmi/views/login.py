@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -43,8 +43,8 @@ class LoginView(QWidget):
         hint = QLabel(self.tr("Scan or type your badge number, then your PIN."), self)
         hint.setObjectName("hint")
         hint.setWordWrap(True)
-        fields = CredentialFields(self, spacing=14)
-        grid, self.badge, self.pin = fields.grid, fields.badge, fields.pin
+        self._fields = CredentialFields(self, spacing=14)
+        grid, self.badge, self.pin = self._fields.grid, self._fields.badge, self._fields.pin
         self.message = message_line(self)
         self.login_button = QPushButton(self.tr("Log in"), self)
         self.login_button.setProperty("primary", True)
@@ -73,9 +73,7 @@ class LoginView(QWidget):
         outer.addWidget(self.keypad, 3)
         outer.addWidget(panel, 3)
 
-        self.keypad.set_target(self.badge)
-        for field in (self.badge, self.pin):
-            field.installEventFilter(self)
+        self._fields.use_keypad(self.keypad)
         self.badge.returnPressed.connect(self._enter)
         self.pin.returnPressed.connect(self._enter)
         self.keypad.sig_enter_pressed.connect(self._enter)
@@ -92,11 +90,6 @@ class LoginView(QWidget):
         self.show_message(self.tr("Enter your badge number."), "ok")
 
     # -- input ----------------------------------------------------------
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.FocusIn and obj in (self.badge, self.pin):
-            self.keypad.set_target(obj)  # type: ignore[arg-type]
-        return super().eventFilter(obj, event)
-
     def take_badge_scan(self, scan) -> bool:
         if self._session.actor is not None or not self.isVisible():
             return False

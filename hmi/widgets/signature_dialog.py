@@ -42,8 +42,8 @@ class SignatureDialog(QDialog):
             "bound to its content: any later change invalidates it."), self)
         legal.setObjectName("hint")
         legal.setWordWrap(True)
-        fields = CredentialFields(self, spacing=6)
-        form, self.badge, self.pin = fields.grid, fields.badge, fields.pin
+        self._fields = CredentialFields(self, spacing=6)
+        form, self.badge, self.pin = self._fields.grid, self._fields.badge, self._fields.pin
         self.message = QLabel("", self)
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
@@ -65,18 +65,11 @@ class SignatureDialog(QDialog):
         self.keypad.setMinimumWidth(360)
         lay.addLayout(left, 3)
         lay.addWidget(self.keypad, 2)
-        self.keypad.set_target(self.badge)
-        self.badge.installEventFilter(self)
-        self.pin.installEventFilter(self)
+        self._fields.use_keypad(self.keypad)
         self.keypad.sig_enter_pressed.connect(self._enter)
         self.cancel.clicked.connect(self.reject)
         self.sign_button.clicked.connect(self.try_sign)
         self.badge.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def eventFilter(self, obj, event):  # noqa: N802 - Qt override
-        if event.type() == event.Type.FocusIn and obj in (self.badge, self.pin):
-            self.keypad.set_target(obj)
-        return super().eventFilter(obj, event)
 
     def _enter(self) -> None:
         if not self.pin.text():
