@@ -27,6 +27,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from hmi import __version__
 
@@ -303,6 +304,25 @@ def orders_main(argv: list[str]) -> int:
     return 0
 
 
+def prepare_station(args: argparse.Namespace) -> Any:
+    """Logging, then the station file, for a station with or without a window: stderr
+    first, then rotating, redacted files in ``[upkeep] log_dir``. None (and said on
+    stderr) when the station file is invalid."""
+    from hmi.config import ConfigError
+    from hmi.logsetup import setup_logging
+
+    setup_logging(None, Path("."), args.verbose)
+    logging.getLogger("asyncua").setLevel(logging.WARNING)
+    try:
+        cfg = _load_config(args)
+    except ConfigError as exc:
+        print(f"hmi: the station cannot start, its station file is invalid:\n{exc}",
+              file=sys.stderr)
+        return None
+    setup_logging(cfg, args.data_dir or data_dir(), args.verbose)
+    return cfg
+
+
 def _tool_logging(level: int) -> None:
     """Redacted logging to stderr for the tool commands (docs/upkeep.md)."""
     from hmi.logsetup import setup_logging
@@ -349,20 +369,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return headless_main([a for a in argv if a != "--headless"])
     args = _station_parser().parse_args(argv)
-    from hmi.logsetup import setup_logging
-
-    setup_logging(None, Path("."), args.verbose)
-    logging.getLogger("asyncua").setLevel(logging.WARNING)
-    from hmi.config import ConfigError
-
-    try:
-        cfg = _load_config(args)
-    except ConfigError as exc:
-        print(f"hmi: the station cannot start, its station file is invalid:\n{exc}",
-              file=sys.stderr)
+    cfg = prepare_station(args)
+    if cfg is None:
         return 2
-    # Rotating, redacted log files in [upkeep] log_dir; one station per data directory.
-    setup_logging(cfg, args.data_dir or data_dir(), args.verbose)
     problem = python_guard(pyside_version(), sys.version_info[:3])
     if problem:
         print(f"hmi: {problem}", file=sys.stderr)

@@ -327,26 +327,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from hmi.cli import _load_config, data_dir
-    from hmi.config import ConfigError
+    from hmi.cli import data_dir, prepare_station
     from hmi.devices.sim.scenario import ScenarioError
-    from hmi.logsetup import setup_logging
     from hmi.services.upkeep import StationLocked, hold_station_lock
 
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
-    setup_logging(None, Path("."), args.verbose)
-    logging.getLogger("asyncua").setLevel(logging.WARNING)
-    try:
-        cfg = _load_config(args)
-    except ConfigError as exc:
-        print(f"hmi: the station cannot start, its station file is invalid:\n{exc}",
-              file=sys.stderr)
+    cfg = prepare_station(args)
+    if cfg is None:
         return 2
     if args.load < 0:
         print("hmi: --load must be 0 or more events per second", file=sys.stderr)
         return 2
     ddir = args.data_dir or data_dir()
-    setup_logging(cfg, ddir, args.verbose)  # rotating, redacted files in [upkeep] log_dir
     try:
         lock = hold_station_lock(ddir)  # one station per data directory
     except StationLocked as exc:
