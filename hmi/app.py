@@ -453,6 +453,7 @@ class Station(StationCore):
             self.kpis.stop()
             self.downtime.shutdown()
         self.wedge.uninstall()
+        self._stop_upkeep()
         if self.scanner is not None:
             try:
                 await self.scanner.aclose()

@@ -247,6 +247,7 @@ class HeadlessStation(QObject, StationCore):
             self._load_thread.join(5)
         for t in self._tasks:
             t.cancel()
+        self._stop_upkeep()
         if self.driver is not None:
             try:
                 await self.driver.__aexit__(None, None, None)

@@ -65,6 +65,8 @@ def test_demo_station_headless_records_counts_and_stops_on_sigterm(tmp_path):
         assert f"store=sqlite:///{db}" in text
         # The demo machine (simulator, cycle 1.5 s) makes parts: they become events.
         _wait_for(lambda: _counts(db)[1] >= 1, 30, "a good part recorded", proc, err)
+        buffers = tmp_path / "diag" / "devices.txt"  # for `hmi diagnostics`
+        buffers.unlink(missing_ok=True)  # the minute's copy: the one written at stop counts
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(30) == 0, err.read_text()[-3000:]
     finally:
@@ -73,6 +75,7 @@ def test_demo_station_headless_records_counts_and_stops_on_sigterm(tmp_path):
             proc.wait(10)
     text = out.read_text()
     assert text.rstrip().endswith("STOPPED")
+    assert "[machine]" in buffers.read_text()  # the driver's last link events, at shutdown
     events, good = _counts(db)
     assert events >= 1 and good >= 1
     # Every commit line names events that are in the store (counter == max seq printed).

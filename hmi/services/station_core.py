@@ -317,6 +317,15 @@ class StationCore:
             QTimer.singleShot(first_s * 1000, timer, job)
             self._upkeep_timers.append(timer)
 
+    def _stop_upkeep(self) -> None:
+        """At shutdown, before the devices close: their last buffers for diagnostics."""
+        timers = getattr(self, "_upkeep_timers", None)
+        if not timers:
+            return
+        for timer in timers:
+            timer.stop()
+        self._write_device_buffers()
+
     def _prune_soon(self) -> None:
         if getattr(self, "_pruning", None) is not None and self._pruning.is_alive():
             return
